@@ -12,8 +12,9 @@ import torch.nn.functional as F
 from skimage.transform import SimilarityTransform
 
 # %% auto #0
-__all__ = ['ARCFACE_112', 'DLIB_150', 'FACENET_160', 'FRAME_256', 'default_landmarks', 'similarity_to_template', 'warp_faces',
-           'FaceGeometry', 'get_mtcnn', 'detect_landmarks']
+__all__ = ['ARCFACE_112', 'DLIB_150', 'FACENET_160', 'FRAME_256', 'POINT_COLUMNS', 'BOX_COLUMNS', 'default_landmarks',
+           'similarity_to_template', 'warp_faces', 'FaceGeometry', 'get_mtcnn', 'detect_landmarks', 'geometry_to_frame',
+           'frame_to_geometry']
 
 # %% ../nbs/03_geometry.ipynb #a322cd8c
 ARCFACE_112 = np.array([[38.2946, 51.6963], [73.5318, 51.5014], [56.0252, 71.7366],
@@ -104,3 +105,25 @@ def detect_landmarks(images, min_face_size: int = 40, batch_size: int = 32, devi
             k = _central(b, images.shape[1:3])
             pts[s + j], boxes[s + j], scores[s + j], found[s + j] = l[k], b[k], np.asarray(p, np.float32).reshape(-1)[k], True
     return FaceGeometry(pts, boxes, scores, found)
+
+# %% ../nbs/03_geometry.ipynb #ceff5c5a
+import pandas as pd
+POINT_COLUMNS = [f'{a}{i}' for i in range(5) for a in 'xy']
+BOX_COLUMNS = ['box_x1', 'box_y1', 'box_x2', 'box_y2']
+
+def geometry_to_frame(names, geo: FaceGeometry) -> pd.DataFrame:
+    "A table of `geo` with one row per image name."
+    df = pd.DataFrame(geo.points.reshape(len(geo), 10), columns=POINT_COLUMNS)
+    df[BOX_COLUMNS] = geo.boxes; df['score'] = geo.scores; df['detected'] = geo.detected
+    df.insert(0, 'image', list(names))
+    return df
+
+def frame_to_geometry(df: pd.DataFrame, names=None) -> FaceGeometry:
+    "`FaceGeometry` of the rows of `df` for `names` (all rows, in order, when None)."
+    if names is not None:
+        idx = df.set_index('image')
+        missing = [n for n in names if n not in idx.index]
+        if missing: raise KeyError(f"no landmarks for {len(missing)} images, e.g. {missing[:3]}: rerun the landmarks stage")
+        df = idx.loc[list(names)].reset_index()
+    return FaceGeometry(df[POINT_COLUMNS].to_numpy(np.float32).reshape(-1, 5, 2), df[BOX_COLUMNS].to_numpy(np.float32),
+                        df['score'].to_numpy(np.float32), df['detected'].to_numpy(bool))

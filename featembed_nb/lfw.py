@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['lfw_image_name', 'read_pairs', 'best_threshold', 'VerificationReport', 'verification_report']
+__all__ = ['lfw_image_name', 'read_pairs', 'subset_pairs', 'pair_images', 'best_threshold', 'VerificationReport',
+           'verification_report']
 
 # %% ../nbs/04_lfw.ipynb #b315d7af
 def lfw_image_name(name: str, idx: int | str) -> str:
@@ -32,6 +33,16 @@ def read_pairs(path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=['img1', 'img2', 'genuine', 'fold'])
 
 # %% ../nbs/04_lfw.ipynb #9ce1f81d
+def subset_pairs(pairs: pd.DataFrame, per_fold: int = 0) -> pd.DataFrame:
+    "First `per_fold` genuine and impostor pairs of each fold (all pairs when `per_fold` is 0)."
+    if not per_fold: return pairs.reset_index(drop=True)
+    return pairs.groupby(['fold', 'genuine'], sort=False).head(per_fold).reset_index(drop=True)
+
+def pair_images(pairs: pd.DataFrame) -> list[str]:
+    "Sorted distinct image paths used by `pairs`."
+    return sorted(set(pairs.img1) | set(pairs.img2))
+
+# %% ../nbs/04_lfw.ipynb #4aaea24e
 def best_threshold(scores, genuine) -> tuple[float, float]:
     "(threshold, accuracy) maximising accuracy of `score >= threshold` against `genuine`."
     s, g = np.asarray(scores, np.float64), np.asarray(genuine, bool)
@@ -47,7 +58,7 @@ def best_threshold(scores, genuine) -> tuple[float, float]:
     cuts = np.concatenate([[s[0] - 1e-6], (s[:-1] + s[1:]) / 2, [s[-1] + 1e-6]])
     return float(cuts[k]), correct[k] / len(s)
 
-# %% ../nbs/04_lfw.ipynb #4aaea24e
+# %% ../nbs/04_lfw.ipynb #29e992cb
 @dataclass
 class VerificationReport:
     "LFW 10-fold accuracy (mean, std over folds) and the best single threshold over all pairs."

@@ -26,14 +26,14 @@ def data_dir() -> Path:
     return Path(os.environ.get('FEATEMBED_DATA', repo_root()/'data')).expanduser()
 
 class DataMissingError(FileNotFoundError):
-    "Data that `dvc pull` (or `scripts/fetch_public_data.sh`) restores are missing."
+    "Data that `dvc pull` (or `featembed-data`) restores are missing."
 
 def require_data(*parts) -> Path:
     "Path under `data_dir()`, or a `DataMissingError` that names `dvc pull`."
     p = data_dir().joinpath(*parts)
     if not p.exists():
         raise DataMissingError(f"{p} is missing: run `dvc pull` in {repo_root()} "
-                               "(or `scripts/fetch_public_data.sh` to build data/ from the public sources).")
+                               "(or `featembed-data` to build data/ from the public sources, see README).")
     return p
 
 def has_data(*parts) -> bool:
