@@ -18,9 +18,11 @@ def test_every_stage_passes_only_declared_parameters():
     stages = yaml.safe_load((ROOT/'dvc.yaml').read_text())['stages']
     assert {'lfw_landmarks', 'recognizers'} <= set(stages)
     for name, st in stages.items():
+        st = st.get('do', st)                      # foreach stages keep their body under `do`
         cmd = st['cmd'] if isinstance(st['cmd'], str) else ' '.join(st['cmd'])
         nb = re.search(r'papermill .*?(nbs/experiments/\S+\.ipynb)', cmd).group(1)
         passed = set(re.findall(r'-p (\w+) ', cmd))
+        assert passed, f'{name}: no parameters passed'
         assert passed <= notebook_parameters(ROOT/nb), (name, passed - notebook_parameters(ROOT/nb))
         assert (ROOT/nb).as_posix().endswith('.ipynb') and nb in st['deps'], f'{name} must depend on its notebook'
 
