@@ -1,0 +1,65 @@
+"""The `train` stage notebook on a tiny setting: runs under papermill into a tmp dir, resumes from `last.pt`,
+and the checkpoint loads and de-identifies. Needs data/ (CelebA subset): `dvc pull`."""
+from __future__ import annotations
+import json
+from pathlib import Path
+import pandas as pd
+import pytest
+import torch
+import yaml
+
+from featembed_nb.paths import has_data, repo_root
+
+pytestmark = pytest.mark.skipif(not (has_data('celeba', 'identity_CelebA.txt') and has_data('celeba', 'images')),
+                                reason='data/celeba is missing: run `dvc pull` in the repository root')
+
+TINY = dict(en='sface', image_size=64, width=8, depth=2, max_width=16, lambda_rec=5.0, lambda_near=0.125,
+            lambda_far=0.125, lr=1e-4, batch_size=4, steps_per_epoch=1, n_train_images=8, n_val_images=4,
+            e_source='celeba', e_mode='per_sample', asr_threshold=0.3)
+
+
+def _run(tmp: Path, epochs: int, out_name: str):
+    import papermill as pm
+    params = tmp/'params.yaml'
+    params.write_text(yaml.safe_dump({'train': {'tiny': {**TINY, 'epochs': epochs}}}))
+    nb = repo_root()/'nbs'/'experiments'/'train.ipynb'
+    pm.execute_notebook(str(nb), str(tmp/out_name), cwd=str(nb.parent), progress_bar=False, log_output=False,
+                        parameters=dict(profile='tiny', params_file=str(params), model_dir=str(tmp/'models'),
+                                        out_dir=str(tmp/'results'), cache_dir=str(tmp/'cache'), resume=True))
+    return json.loads((tmp/out_name).read_text())
+
+
+@pytest.fixture(scope='module')
+def tiny_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp('train')
+    _run(tmp, 1, 'first.ipynb')
+    first_hist = pd.read_csv(tmp/'results'/'metrics.csv')
+    first_last = torch.load(tmp/'models'/'last.pt', weights_only=True)
+    return tmp, first_hist, first_last
+
+
+def test_first_run_writes_checkpoints_and_metrics(tiny_run):
+    tmp, hist, last = tiny_run
+    assert (tmp/'models'/'best.pt').exists() and (tmp/'models'/'last.pt').exists()
+    assert list(hist.epoch) == [1] and {'train_rec', 'train_near', 'train_far', 'val_total', 'val_psnr'} <= set(hist)
+    assert (tmp/'results'/'loss_curve.png').read_bytes()[:4] == b'\x89PNG'
+    assert last['epoch'] == 1 and {'hn', 'optimizer', 'scheduler', 'rng', 'params'} <= set(last)
+
+
+def test_resume_from_last_and_deidentify(tiny_run):
+    from featembed_nb.training import load_hiding_network, deidentify
+    tmp, first_hist, first_last = tiny_run
+    out = _run(tmp, 2, 'second.ipynb')
+    text = ''.join(''.join(o.get('text', '')) for c in out['cells'] for o in c.get('outputs', []))
+    assert 'resumed from' in text and 'after epoch 1' in text
+    hist = pd.read_csv(tmp/'results'/'metrics.csv')
+    assert list(hist.epoch) == [1, 2]
+    pd.testing.assert_series_equal(hist.iloc[0], first_hist.iloc[0], check_names=False)   # epoch 1 kept, not redone
+    hn = load_hiding_network(tmp/'models'/'last.pt')
+    assert hn.image_size == 64 and hn.en_name == 'sface'
+    covers = torch.rand(3, 3, 64, 64)
+    d = deidentify(hn, covers, torch.nn.functional.normalize(torch.randn(1, 128), dim=1))
+    assert d.shape == covers.shape and 0 <= float(d.min()) and float(d.max()) <= 1
+    assert float((d - covers).abs().max()) <= hn.scale + 1e-6
+    summary = json.loads((tmp/'results'/'summary.json').read_text())
+    assert summary['epochs'] == 2 and summary['disabled_terms'] == ['perc', 'lpips']
