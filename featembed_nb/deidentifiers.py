@@ -113,8 +113,13 @@ class Swap(Deidentifier):
         return self.donors[idx].to(images)
 
 # %% ../nbs/12_deidentifiers.ipynb #33b763db
+def _feature_embedding(**params) -> Deidentifier:
+    from featembed_nb.feature_embedding import FeatureEmbedding
+    return FeatureEmbedding(**params)
+
 DEIDENTIFIERS: dict[str, Callable[..., Deidentifier]] = {
-    'original': Original, 'masking': Masking, 'blurring': Blurring, 'pixelization': Pixelization}
+    'original': Original, 'masking': Masking, 'blurring': Blurring, 'pixelization': Pixelization,
+    'hn': _feature_embedding}
 
 def get_deidentifier(name: str, **params) -> Deidentifier:
     "The de-identifier called `name` built with `params` (see `DEIDENTIFIERS`)."

@@ -63,3 +63,21 @@ def test_resume_from_last_and_deidentify(tiny_run):
     assert float((d - covers).abs().max()) <= hn.scale + 1e-6
     summary = json.loads((tmp/'results'/'summary.json').read_text())
     assert summary['epochs'] == 2 and summary['disabled_terms'] == ['perc', 'lpips']
+
+
+def test_trained_checkpoint_runs_through_evaluation(tiny_run, lfw_data):
+    "The `hn` de-identifier (the evaluate_hn stage) on the tiny checkpoint: white-box flag from the checkpoint's EN."
+    import subprocess, sys
+    tmp = tiny_run[0]
+    nb = repo_root()/'nbs'/'experiments'/'evaluate.ipynb'
+    deid = json.dumps({'checkpoint': str(tmp/'models'/'best.pt'), 'e_image': 'noise:0'})
+    args = [sys.executable, '-m', 'papermill', '--cwd', str(nb.parent), str(nb), str(tmp/'eval_hn.ipynb'),
+            '-p', 'deidentifier', 'hn', '-p', 'deid_params', deid, '-p', 'recognizers', 'sface,dlib', '-p', 'white_box', 'auto',
+            '-p', 'per_fold', '1', '-p', 'n_people', '5', '-p', 'eval_cache', str(tmp/'eval_cache'),
+            '-p', 'renders_dir', str(tmp/'renders'), '-p', 'out_dir', str(tmp/'eval')]
+    r = subprocess.run(args, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-3000:]
+    tab = pd.read_csv(tmp/'eval'/'table.csv')
+    assert tab.recognizer.tolist() == ['sface', 'dlib'] and tab.white_box.tolist() == [True, False]
+    assert (tab.psnr > 20).all() and tab.asr.between(0, 1).all()        # |D - C| <= HN's residual bound
+    assert len(list((tmp/'renders').glob('hn-*/*/*.png'))) >= 10
