@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn
-from .weights import WeightSpec, resolve_weights, load_state_dict, MissingWeightsError
+from .weights import WeightSpec, resolve_weights, load_state_dict, MissingWeightsError, torch_hub_checkpoint
 
 # %% auto #0
 __all__ = ['LPIPS_VGG_LIN_SHA256', 'IMAGENET_MEAN', 'IMAGENET_STD', 'LOSS_TERMS', 'vgg19_weights', 'vgg16_weights', 'rec_loss',
@@ -17,21 +17,18 @@ __all__ = ['LPIPS_VGG_LIN_SHA256', 'IMAGENET_MEAN', 'IMAGENET_STD', 'LOSS_TERMS'
            'far_loss', 'HidingLoss']
 
 # %% ../nbs/21_losses.ipynb #97305297
-def _hub_checkpoint(filename: str) -> Path:
-    return Path(torch.hub.get_dir())/'checkpoints'/filename
-
 def vgg19_weights() -> WeightSpec:
     "torchvision VGG-19 ImageNet weights (perc loss)."
     return WeightSpec('vgg19_imagenet', 'https://download.pytorch.org/models/vgg19-dcbb9e9d.pth',
                       'dcbb9e9dad569fff7a846263a77324fc34978fea2bfb039c012d710e1776ae44', 'torchvision/vgg19-dcbb9e9d.pth',
-                      local=_hub_checkpoint('vgg19-dcbb9e9d.pth'),
+                      local=torch_hub_checkpoint('vgg19-dcbb9e9d.pth'),
                       note='Needed by the perc loss (lambda_perc > 0); the offline profile sets lambda_perc = 0.')
 
 def vgg16_weights() -> WeightSpec:
     "torchvision VGG-16 ImageNet weights (LPIPS backbone)."
     return WeightSpec('vgg16_imagenet', 'https://download.pytorch.org/models/vgg16-397923af.pth',
                       '397923af8e79cdbb6a7127f12361acd7a2f83e06b05044ddf496e83de57a5bf0', 'torchvision/vgg16-397923af.pth',
-                      local=_hub_checkpoint('vgg16-397923af.pth'),
+                      local=torch_hub_checkpoint('vgg16-397923af.pth'),
                       note='Needed by the lpips loss (lambda_lpips > 0); the offline profile sets lambda_lpips = 0.')
 
 LPIPS_VGG_LIN_SHA256 = 'a78928a0af1e5f0fcb1f3b9e8f8c3a2a5a3de244d830ad5c1feddc79b8432868'

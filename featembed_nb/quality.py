@@ -8,11 +8,11 @@ import functools, os
 from pathlib import Path
 import numpy as np
 import torch
-from .weights import WeightSpec, MissingWeightsError, WeightsChecksumError, sha256sum, load_state_dict
+from .weights import WeightSpec, MissingWeightsError, load_state_dict, resolve_weights, torch_hub_checkpoint
 from .paths import weights_dir
 
 # %% auto #0
-__all__ = ['SSIM_SETTINGS', 'ALEXNET_WEIGHTS', 'LPIPS_MISSING', 'psnr', 'ssim', 'resolve_alexnet_weights', 'lpips_from_alexnet',
+__all__ = ['SSIM_SETTINGS', 'LPIPS_MISSING', 'psnr', 'ssim', 'alexnet_weights', 'resolve_alexnet_weights', 'lpips_from_alexnet',
            'load_lpips_alex', 'lpips_distance', 'lpips_or_reason']
 
 # %% ../nbs/11_quality.ipynb #27df98c7
@@ -43,33 +43,16 @@ def ssim(a, b) -> np.ndarray:
     return np.array([structural_similarity(x, y, **SSIM_SETTINGS) for x, y in zip(a, b)])
 
 # %% ../nbs/11_quality.ipynb #40d068f8
-ALEXNET_WEIGHTS = WeightSpec(
-    'alexnet_imagenet', 'https://download.pytorch.org/models/alexnet-owt-7be5be79.pth', '7be5be79',
-    'torchvision/alexnet-owt-7be5be79.pth',
-    note='torchvision AlexNet_Weights.IMAGENET1K_V1, the trunk LPIPS(alex) uses; the name holds the sha256 prefix.')
+def alexnet_weights() -> WeightSpec:
+    "torchvision's ImageNet AlexNet (the trunk LPIPS(alex) uses), looked up in featembed's and torch's caches."
+    return WeightSpec('alexnet_imagenet', 'https://download.pytorch.org/models/alexnet-owt-7be5be79.pth',
+                      '7be5be791159472b1fbf3c69796f7cb30dca7ad8466c2df70058c37116cdee02', 'torchvision/alexnet-owt-7be5be79.pth',
+                      local=torch_hub_checkpoint('alexnet-owt-7be5be79.pth'),
+                      note='torchvision AlexNet_Weights.IMAGENET1K_V1; needed for the LPIPS column only.')
 
-def resolve_alexnet_weights(spec: WeightSpec = ALEXNET_WEIGHTS, download: bool | None = None) -> Path:
+def resolve_alexnet_weights(download: bool | None = None) -> Path:
     "Verified path of torchvision's ImageNet AlexNet file, or `MissingWeightsError` naming URL and destination."
-    from featembed_nb.weights import resolve_weights
-    if len(spec.sha256) == 64: return resolve_weights(spec, download)
-    if download is None: download = os.environ.get('FEATEMBED_DOWNLOAD', '0') == '1'
-    hub = Path(torch.hub.get_dir())/'checkpoints'/Path(spec.url).name
-    for p in (spec.local, spec.cache_path, hub):
-        if p is not None and Path(p).exists():
-            if not (got := sha256sum(p)).startswith(spec.sha256):
-                raise WeightsChecksumError(f"{p}: sha256 {got} does not start with the pinned {spec.sha256}; "
-                                           f"delete it and fetch {spec.url} again.")
-            return Path(p)
-    if download:
-        spec.cache_path.parent.mkdir(parents=True, exist_ok=True)
-        try: torch.hub.download_url_to_file(spec.url, str(spec.cache_path), hash_prefix=spec.sha256, progress=False)
-        except Exception as e: raise MissingWeightsError(f"{spec.name}: download of {spec.url} failed ({e}); "
-                                                         f"save it by hand as {spec.cache_path}") from e
-        return resolve_alexnet_weights(spec, download=False)
-    raise MissingWeightsError(
-        f"{spec.name} weights are missing: LPIPS(alex) needs the ImageNet AlexNet trunk. Download {spec.url} "
-        f"(sha256 starts with {spec.sha256}) and save it as {spec.cache_path} or {hub} (set FEATEMBED_WEIGHTS to "
-        f"use another folder, FEATEMBED_DOWNLOAD=1 to fetch it where the internet is reachable).")
+    return resolve_weights(alexnet_weights(), download)
 
 # %% ../nbs/11_quality.ipynb #df0599f6
 _SLICES = {0: 1, 3: 2, 6: 3, 8: 4, 10: 5}   # torchvision features.{i} (conv layers) -> lpips net.slice{k}

@@ -123,7 +123,8 @@ class _FaceNet(nn.Module):
 def load_facenet_vggface2(device='cpu') -> nn.Module:
     "FaceNet InceptionResnetV1 (VGGFace2) from the verified cached weights; crops 160×160 RGB in [0,1]."
     from facenet_pytorch import InceptionResnetV1
-    path = resolve_weights(FACENET_VGGFACE2_WEIGHTS)
+    import featembed_nb.recognizers as this  # read the spec at call time (tests swap it)
+    path = resolve_weights(this.FACENET_VGGFACE2_WEIGHTS)
     net = InceptionResnetV1(pretrained=None, classify=False)
     sd = {k: v for k, v in load_state_dict(path).items() if not k.startswith('logits.')}
     net.load_state_dict(sd, strict=True)

@@ -11,7 +11,8 @@ import torch
 from .paths import weights_dir
 
 # %% auto #0
-__all__ = ['WeightSpec', 'MissingWeightsError', 'WeightsChecksumError', 'sha256sum', 'resolve_weights', 'load_state_dict']
+__all__ = ['WeightSpec', 'MissingWeightsError', 'WeightsChecksumError', 'sha256sum', 'torch_hub_checkpoint', 'resolve_weights',
+           'load_state_dict']
 
 # %% ../nbs/01_weights.ipynb #00235852
 @dataclass(frozen=True)
@@ -41,6 +42,11 @@ def sha256sum(path, chunk=1<<20) -> str:
     return h.hexdigest()
 
 # %% ../nbs/01_weights.ipynb #5d4afa44
+def torch_hub_checkpoint(filename: str) -> Path:
+    "Where torch.hub keeps a downloaded checkpoint `filename` (`$TORCH_HOME/hub/checkpoints`)."
+    return Path(torch.hub.get_dir())/'checkpoints'/filename
+
+# %% ../nbs/01_weights.ipynb #2cab3a91
 def _download(url: str, dest: Path):
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=dest.parent, suffix='.part'); os.close(fd)
@@ -70,7 +76,7 @@ def resolve_weights(spec: WeightSpec, download: bool|None=None) -> Path:
         f"{spec.cache_path} (set FEATEMBED_WEIGHTS to use another folder, or FEATEMBED_DOWNLOAD=1 to fetch it "
         f"automatically where the internet is reachable).{(' ' + spec.note) if spec.note else ''}")
 
-# %% ../nbs/01_weights.ipynb #92033641
+# %% ../nbs/01_weights.ipynb #b593e50f
 def load_state_dict(path) -> dict:
     "A tensor state dict from `.pt/.pth` (weights_only) or `.safetensors`, unwrapped and de-prefixed."
     path = Path(path)
