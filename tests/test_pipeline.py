@@ -46,3 +46,16 @@ def test_recognizers_stage_tiny(lfw_data, tmp_path):
     assert set(metrics) == {'sface', 'dlib'}
     emb = __import__('numpy').load(tmp_path/'emb'/'lfw_sface.npz')
     assert emb['features'].shape == (len(lm), 128)
+
+def test_summary_stage_collects_runs(tmp_path):
+    "The summary notebook on two evaluated runs (committed results): one row per run × recogniser, all figures."
+    res = ROOT/'results'
+    if not (res/'original'/'table.csv').exists(): pytest.skip('no evaluated runs in results/: run `dvc repro evaluate_original`')
+    runs = [r for r in ('original', 'hn_offline') if (res/r/'table.csv').exists()]
+    run_notebook('nbs/experiments/summary.ipynb', tmp_path/'s.ipynb', runs=','.join(runs + ['not_a_run']), out_dir=tmp_path/'out')
+    tab = pd.read_csv(tmp_path/'out'/'table.csv')
+    expected = sum(len(pd.read_csv(res/r/'table.csv')) for r in runs)
+    assert len(tab) == expected and tab.method.unique().tolist() == runs
+    assert 'not_a_run' in (tmp_path/'out'/'table.md').read_text()          # named as not evaluated
+    for f in ('quality_vs_asr_psnr.png', 'quality_vs_asr_ssim.png', 'quality_vs_asr_lpips.png', 'cmc.png'):
+        assert (tmp_path/'out'/f).read_bytes()[:4] == b'\x89PNG'
