@@ -24,7 +24,7 @@ def _read_csv(path):
     return pd.read_csv(path) if path is not None and Path(path).exists() else None
 
 def cached_landmarks(names: Sequence[str], load: Callable, main_csv=None, extra_csv=None, min_face_size: int = 60,
-                     detect: Callable | None = None, batch_size: int = 32) -> FaceGeometry:
+                     detect: Callable | None = None, batch_size: int = 32, progress: bool = False) -> FaceGeometry:
     "Landmarks of `names` from `main_csv`, then `extra_csv`, detecting (and appending to `extra_csv`) the rest."
     detect = detect or functools.partial(detect_landmarks, min_face_size=min_face_size)
     tables = [t for t in (_read_csv(main_csv), _read_csv(extra_csv)) if t is not None]
@@ -32,8 +32,12 @@ def cached_landmarks(names: Sequence[str], load: Callable, main_csv=None, extra_
     have = set(known.image) if known is not None else set()
     missing = [n for n in dict.fromkeys(names) if n not in have]
     if missing:
+        starts = range(0, len(missing), batch_size)
+        if progress:
+            from tqdm.auto import tqdm
+            starts = tqdm(starts, desc='landmarks (MTCNN, cached)', unit='batch')
         parts = [geometry_to_frame(missing[s:s + batch_size], detect(np.stack([load(n) for n in missing[s:s + batch_size]])))
-                 for s in range(0, len(missing), batch_size)]
+                 for s in starts]
         new = pd.concat(parts, ignore_index=True)
         if extra_csv is not None:
             old = _read_csv(extra_csv)

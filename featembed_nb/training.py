@@ -110,20 +110,9 @@ def mirror_landmarks(points: torch.Tensor, width: int) -> torch.Tensor:
 
 def cached_landmarks(relpaths: list[str], csv_path, min_face_size: int = 60, batch_size: int = 32) -> tuple[np.ndarray, int]:
     "(N×5×2 landmarks in the 256×256 frame, number of fallbacks) for images under data/, cached in `csv_path`."
-    csv_path = Path(csv_path)
-    table = pd.read_csv(csv_path) if csv_path.exists() else None
-    known = set(table.image) if table is not None else set()
-    todo = [p for p in dict.fromkeys(relpaths) if p not in known]
-    if todo:
-        from tqdm.auto import tqdm
-        parts = []
-        for s in tqdm(range(0, len(todo), 256), desc='landmarks (MTCNN, cached)', unit='256 img'):
-            chunk = todo[s:s + 256]
-            imgs = np.stack([load_face_image(require_data(p), 256) for p in chunk])
-            parts.append(geometry_to_frame(chunk, detect_landmarks(imgs, min_face_size=min_face_size, batch_size=batch_size)))
-        table = pd.concat(([table] if table is not None else []) + parts, ignore_index=True)
-        with atomic_path(csv_path) as tmp: table.to_csv(tmp, index=False)
-    geo = frame_to_geometry(table, relpaths)
+    from featembed_nb.protocols import cached_landmarks as cached
+    geo = cached(relpaths, lambda p: load_face_image(require_data(p), 256), extra_csv=csv_path,
+                 min_face_size=min_face_size, batch_size=batch_size, progress=True)
     return geo.points, int((~geo.detected).sum())
 
 # %% ../nbs/22_training.ipynb #829ad25f
