@@ -9,15 +9,15 @@ from pathlib import Path
 import numpy as np
 import torch
 from .deidentifiers import Deidentifier
-from .geometry import detect_landmarks
+from .geometry import detect_landmarks, default_landmarks
 from .images import load_face_image, to_tensor
 from .paths import require_data, repo_root
 from .recognizers import get_recognizer
-from .training import load_hiding_network, deidentify
+from .training import load_hiding_network, deidentify, object_images
 from .weights import sha256sum
 
 # %% auto #0
-__all__ = ['DEFAULT_E', 'embedded_face', 'FeatureEmbedding']
+__all__ = ['DEFAULT_E', 'embedded_face', 'is_face_spec', 'FeatureEmbedding']
 
 # %% ../nbs/23_feature_embedding.ipynb #83b2b3e3
 DEFAULT_E = 'synthetic/stylegan2_tpdne/tpdne_a_fake_0.jpg'
@@ -27,7 +27,15 @@ def embedded_face(spec: str = DEFAULT_E, size: int = 256) -> np.ndarray:
     if spec.startswith('noise:'):
         z = np.random.default_rng(int(spec.split(':', 1)[1])).standard_normal((size, size, 3))
         return (np.clip(0.5 + 0.5 * z, 0, 1) * 255).round().astype(np.uint8)
+    if spec.startswith('object:'):
+        names, images = object_images(size)
+        if f'object/{spec[7:]}' not in names: raise KeyError(f"{spec!r}: not one of {', '.join(n[7:] for n in names)}")
+        return images[names.index(f'object/{spec[7:]}')]
     return load_face_image(require_data(spec), size)
+
+def is_face_spec(spec: str) -> bool:
+    "Whether E is a face photo (landmarks detected) rather than noise or an object (the frame's default landmarks, as in training)."
+    return not spec.startswith(('noise:', 'object:'))
 
 # %% ../nbs/23_feature_embedding.ipynb #8b864bad
 @functools.lru_cache(maxsize=4)
@@ -47,8 +55,8 @@ class FeatureEmbedding(Deidentifier):
         self.hn, self.device = _load(str(path), device), device
         self.en_name = self.hn.en_name
         e = embedded_face(e_image)
-        geo = detect_landmarks(e)
-        self.e_features = get_recognizer(self.en_name).embed(to_tensor(e)[None], geo.points)
+        points = detect_landmarks(e).points if is_face_spec(e_image) else default_landmarks(256)[None]
+        self.e_features = get_recognizer(self.en_name).embed(to_tensor(e)[None], points)
 
     def apply(self, images, landmarks):
         return deidentify(self.hn, images, self.e_features)

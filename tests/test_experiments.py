@@ -1,0 +1,68 @@
+"""The experiment stage notebooks (settings tables, individuality, robustness) end to end under papermill on two
+tiny evaluation runs (original and masking, 1 genuine pair per fold, 5 people). Everything goes to a tmp folder."""
+import json, subprocess, sys
+import numpy as np, pandas as pd, pytest
+from featembed_nb.paths import repo_root
+
+ROOT = repo_root()
+EXP = ROOT/'nbs'/'experiments'
+RECS = 'sface,dlib'
+
+def papermill(nb, out, **params):
+    args = [sys.executable, '-m', 'papermill', '--cwd', str(EXP), str(EXP/nb), str(out)]
+    for k, v in params.items(): args += ['-p', k, str(v)]
+    r = subprocess.run(args, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-3000:]
+
+@pytest.fixture(scope='module')
+def runs(tmp_path_factory):
+    "Two evaluation runs laid out as the pipeline lays them out: results/exp/<name>, cache/renders/exp_<name>."
+    from featembed_nb.paths import has_data
+    if not has_data('lfw', 'pairs.txt'): pytest.skip('LFW data missing: run `dvc pull` (or `make data`) first')
+    tmp = tmp_path_factory.mktemp('exp')
+    for name, deid, params in (('a', 'original', '{}'), ('b', 'masking', '{"margin": 0.6}')):
+        papermill('evaluate.ipynb', tmp/f'eval_{name}.ipynb', deidentifier=deid, deid_params=params, recognizers=RECS,
+                  per_fold=1, n_people=5, eval_cache=tmp/'eval_cache', renders_dir=tmp/'renders'/f'exp_{name}',
+                  out_dir=tmp/'results'/'exp'/name)
+    return tmp
+
+def common(tmp):
+    return dict(results=tmp/'results', renders=tmp/'renders', eval_cache=tmp/'eval_cache')
+
+def test_settings_table(runs):
+    out = runs/'settings'
+    papermill('settings.ipynb', runs/'s.ipynb', runs='{"(a) none": "exp/a", "(b) masked": "exp/b"}', out_dir=out,
+              results=runs/'results', renders=runs/'renders', n_examples=2, title='test')
+    tab = pd.read_csv(out/'table.csv')
+    assert tab.setting.tolist() == ['(a) none'] * 2 + ['(b) masked'] * 2 and tab.recognizer.tolist() == ['sface', 'dlib'] * 2
+    for label, run in (('(a) none', 'a'), ('(b) masked', 'b')):
+        src = pd.read_csv(runs/'results'/'exp'/run/'table.csv')
+        assert np.allclose(tab[tab.setting == label].asr, src.asr)
+    assert (tab[tab.setting == '(b) masked'].asr.to_numpy() > tab[tab.setting == '(a) none'].asr.to_numpy()).all()
+    metrics = json.loads((out/'metrics.json').read_text())
+    assert set(metrics) == {'(a) none', '(b) masked'} and 'exp/b' in (out/'table.md').read_text()
+    for f in ('asr.png', 'examples.png'): assert (out/f).read_bytes()[:4] == b'\x89PNG'
+
+def test_robustness(runs):
+    out = runs/'robustness'
+    papermill('robustness.ipynb', runs/'r.ipynb', runs='{"Original": "exp/a", "Masking": "exp/b"}', recognizers=RECS,
+              per_fold=1, out_dir=out, **common(runs))
+    tab = pd.read_csv(out/'table.csv')
+    assert len(tab) == 2 * 5 * 2 and set(tab['transform']) == {'none', 'median_k5', 'gaussian_k5_s2', 'jpeg_q10', 'bitdepth_3'}
+    for method, run in (('Original', 'a'), ('Masking', 'b')):      # `none` reproduces the evaluation's ASR on the same pairs
+        src = pd.read_csv(runs/'results'/'exp'/run/'table.csv').set_index('recognizer').asr
+        none = tab[(tab.method == method) & (tab['transform'] == 'none')].set_index('recognizer').asr
+        assert np.allclose(none[src.index], src), (method, none, src)
+    assert tab.asr.between(0, 1).all() and (out/'asr.png').read_bytes()[:4] == b'\x89PNG'
+
+def test_individuality(runs):
+    "With the identity de-identifier as the run, D1 = G1: both rows agree, and E's person is nobody in the pairs."
+    out = runs/'individuality'
+    papermill('individuality.ipynb', runs/'i.ipynb', run='exp/a', recognizers=RECS, per_fold=1, out_dir=out, **common(runs))
+    tab = pd.read_csv(out/'table.csv').set_index(['recognizer', 'setting'])
+    for r in ('sface', 'dlib'):
+        assert np.isclose(tab.loc[(r, '(G1, E2)'), 'cos_mean'], tab.loc[(r, '(D1, E2)'), 'cos_mean'], atol=1e-3)
+        assert tab.loc[(r, '(G1, E2)'), 'asr'] >= 0.9
+        assert tab.loc[(r, '(G1, E2)'), 'e1_e2_cos'] > tab.loc[(r, '(G1, E2)'), 'threshold']   # E1, E2: the same person
+        assert tab.loc[(r, '(G1, E2)'), 'max_cos_e_to_lfw'] < tab.loc[(r, '(G1, E2)'), 'threshold']
+    for f in ('cosines.png', 'examples.png'): assert (out/f).read_bytes()[:4] == b'\x89PNG'
