@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['SETTING_COLUMNS', 'parse_runs', 'read_runs', 'renders_of', 'asr_bars', 'difference_image', 'examples_figure']
+__all__ = ['SETTING_COLUMNS', 'parse_runs', 'read_runs', 'renders_of', 'asr_bars', 'difference_image', 'examples_figure',
+           'wide_table', 'splice']
 
 # %% ../nbs/15_experiment_reports.ipynb #5df31a5b
 SETTING_COLUMNS = ['setting', 'method', 'recognizer', 'white_box', 'psnr', 'ssim', 'lpips', 'asr', 'rank1', 'rank5',
@@ -75,3 +76,25 @@ def examples_figure(covers: list[np.ndarray], settings: dict[str, list[np.ndarra
     if title: fig.suptitle(title, fontsize=9)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/15_experiment_reports.ipynb #d9a36f52
+def wide_table(df: pd.DataFrame, index: str = 'setting', per_recognizer=('asr', 'rank1'), once=('psnr', 'ssim')) -> pd.DataFrame:
+    "One row per `index` value: the `once` columns, then `<value> <recognizer>` (percent) for each of `per_recognizer`."
+    order = list(dict.fromkeys(df[index]))
+    out = df.groupby(index, sort=False)[[c for c in once if c in df]].first().reindex(order)
+    for v in [v for v in per_recognizer if v in df]:
+        w = (100 * df.pivot_table(index=index, columns='recognizer', values=v, sort=False)).reindex(order)
+        wb = df.groupby('recognizer').white_box.any() if 'white_box' in df else {}
+        w.columns = [f"{v.upper()} {r}{'*' if wb.get(r, False) else ''} [%]" for r in w.columns]
+        out = out.join(w)
+    return out.reset_index()
+
+# %% ../nbs/15_experiment_reports.ipynb #63909ced
+def splice(text: str, name: str, body: str) -> str:
+    "`text` with the block between the `results:<name>` markers replaced by `body` (markers appended if absent)."
+    start, end = f'<!-- results:{name} -->', f'<!-- /results:{name} -->'
+    block = f'{start}\n{body.strip()}\n{end}'
+    if start in text and end in text:
+        i, j = text.index(start), text.index(end) + len(end)
+        return text[:i] + block + text[j:]
+    return text.rstrip('\n') + '\n\n' + block + '\n'
