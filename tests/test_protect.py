@@ -1,0 +1,167 @@
+"""`featembed protect` end to end (through `main([...])` and `protect()`) on photos that ship in packages
+(scikit-image's astronaut, matplotlib's grace_hopper.jpg), and every bad input the issue lists."""
+import hashlib, json, os, resource
+import numpy as np, pandas as pd, pytest
+from PIL import Image
+from featembed_nb.paths import repo_root
+from featembed_nb.protect import main, protect, crop_square, face_mask, paste_change, load_default_model
+
+def sha(p): return hashlib.sha256(open(p, 'rb').read()).hexdigest()
+
+def dlib_threshold():
+    csv = repo_root()/'results'/'recognizers.csv'
+    if csv.exists(): return float(pd.read_csv(csv).set_index('recognizer').loc['dlib', 'threshold'])
+    return load_default_model().card['thresholds']['dlib']        # the same number, recorded beside the model
+
+def outside_mask(shape, boxes):
+    "True where no face mask reaches (pixels that must keep their value)."
+    m = np.repeat(face_mask()[..., None], 3, -1) * 255
+    img = np.zeros((*shape[:2], 3), np.uint8)
+    for b in boxes: paste_change(img, m, crop_square(b))
+    return img.max(-1) == 0
+
+def run(argv, capsys):
+    code = main(['protect', '--no-progress', *map(str, argv)])
+    out = capsys.readouterr()
+    return code, out.out.strip().splitlines(), out.err.strip()
+
+@pytest.fixture(scope='module')
+def astro():
+    from skimage import data
+    return data.astronaut()
+
+@pytest.fixture(scope='module')
+def grace():
+    import matplotlib.cbook as cbook
+    return cbook.get_sample_data('grace_hopper.jpg')        # a path to the JPEG in matplotlib's package
+
+def test_end_to_end_png(tmp_path, astro, capsys):
+    src = tmp_path/'astro.png'; Image.fromarray(astro).save(src); before = sha(src)
+    code, lines, err = run([src, '--check', 'dlib', '--report', tmp_path/'r.json', '--identity-seed', '0'], capsys)
+    out = tmp_path/'astro_protected.png'
+    assert code == 0 and out.exists() and sha(src) == before, (lines, err)
+    assert len(lines) == 1 and '1 face found, 1 protected' in lines[0] and 'dlib cosine' in lines[0]
+    rep = json.loads((tmp_path/'r.json').read_text())
+    face = rep['photos'][0]['faces'][0]
+    prot = np.asarray(Image.open(out))
+    keep = outside_mask(astro.shape, [face['box']])
+    assert (prot[keep] == astro[keep]).all()                              # byte-identical outside the face mask
+    assert np.abs(prot[~keep].astype(int) - astro[~keep]).mean() > 1     # the face changed
+    assert face['cosine_check'] < dlib_threshold() and face['check_matched'] is False
+    assert rep['summary'] == {'protected': 1, 'skipped': 0, 'failed': 0} and rep['model']['profile'] == 'offline'
+
+def test_end_to_end_jpeg_function(tmp_path, grace):
+    src = tmp_path/'grace hopper.jpg'
+    with Image.open(grace) as im:
+        ex = im.getexif(); ex[0x010F] = 'TestCam'; ex[0x8825] = {1: 'N', 2: (35.0, 41.0, 0.0)}   # GPS position
+        im.save(src, quality=95, exif=ex)
+    before, orig = sha(src), np.asarray(Image.open(src).convert('RGB'))
+    reps = protect([src], check='dlib', progress=False, echo=False)
+    out = tmp_path/'grace hopper_protected.jpg'
+    assert [r.status for r in reps] == ['protected'] and out.exists() and sha(src) == before
+    prot = np.asarray(Image.open(out))
+    keep = outside_mask(orig.shape, [f.box for f in reps[0].faces])
+    diff = np.abs(prot.astype(int) - orig)
+    assert diff[keep].mean() < 1.5 and diff[~keep].mean() > 3            # outside: JPEG re-encoding only
+    assert reps[0].faces[0].cosine_check < dlib_threshold()
+    assert not Image.open(out).getexif()                                  # EXIF and GPS dropped by default
+    protect([src], overwrite=True, keep_metadata=True, progress=False, echo=False)
+    kept = Image.open(out).getexif()
+    assert kept.get(0x010F) == 'TestCam' and 0x8825 in kept              # --keep-metadata keeps them
+
+def test_exif_orientation_and_overwrite(tmp_path, astro, capsys):
+    src = tmp_path/'rot.jpg'; ex = Image.Exif(); ex[0x0112] = 8        # stored rotated: view = 90° counter-clockwise
+    Image.fromarray(np.ascontiguousarray(np.rot90(astro, -1))).save(src, exif=ex)
+    code, lines, _ = run([src, '--identity-seed', '3'], capsys)
+    out = tmp_path/'rot_protected.jpg'
+    assert code == 0 and '1 protected' in lines[0]
+    view = np.asarray(Image.open(out)).astype(int); assert view.shape == astro.shape   # upright, as a viewer shows it
+    assert np.abs(view - astro)[350:].mean() < 4 < np.abs(view - np.rot90(astro, 2))[350:].mean()
+    first = sha(out)
+    code, lines, _ = run([src], capsys)
+    assert code == 0 and 'exists' in lines[0] and sha(out) == first      # never overwritten by default
+    code, lines, _ = run([src, '--overwrite', '--identity-seed', '4'], capsys)
+    assert code == 0 and '1 protected' in lines[0] and sha(out) != first
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith('.')] == []   # no temporary files left
+
+def test_bad_files(tmp_path, astro, capsys):
+    Image.fromarray(astro).save(tmp_path/'good.jpg', quality=90)
+    data = (tmp_path/'good.jpg').read_bytes()
+    (tmp_path/'truncated.jpg').write_bytes(data[:len(data) // 3])
+    (tmp_path/'corrupt.png').write_bytes(b'\x89PNG\r\n\x1a\n' + os.urandom(500))
+    (tmp_path/'zero.webp').write_bytes(b'')
+    frames = [Image.fromarray(astro).convert('P'), Image.fromarray(astro[:, ::-1]).convert('P')]
+    frames[0].save(tmp_path/'anim.gif', save_all=True, append_images=frames[1:])
+    frames[0].convert('RGB').save(tmp_path/'anim.webp', save_all=True, append_images=[f.convert('RGB') for f in frames[1:]])
+    snap = {p.name: sha(p) for p in tmp_path.iterdir()}
+    code, lines, err = run([tmp_path/'truncated.jpg', tmp_path/'corrupt.png', tmp_path/'zero.webp', tmp_path/'anim.gif',
+                            tmp_path/'anim.webp', tmp_path/'missing.jpg'], capsys)
+    assert code == 1 and len(lines) == 6 and all('FAILED' in l for l in lines), lines
+    expected = {'truncated.jpg': 'truncated', 'corrupt.png': 'FAILED', 'zero.webp': 'empty file',
+                'anim.gif': 'unsupported file type', 'anim.webp': 'animated', 'missing.jpg': 'no such file'}
+    for name, words in expected.items():
+        line = next(l for l in lines if l.split(':')[0].endswith(name))
+        assert words in line and line.count(name) == 1, (line, words)
+    assert {p.name: sha(p) for p in tmp_path.iterdir()} == snap          # nothing written, nothing lost
+
+def test_no_face_and_small_faces(tmp_path, astro, capsys):
+    from skimage import data
+    Image.fromarray(data.coffee()).save(tmp_path/'coffee.png')
+    Image.fromarray(astro).resize((160, 160)).save(tmp_path/'tiny.png')   # face ~27 px wide
+    code, lines, _ = run([tmp_path/'coffee.png', tmp_path/'tiny.png', '--min-face', '40'], capsys)
+    assert code == 0 and 'no face found' in lines[0] and '0 protected' in lines[0]
+    assert '1 face found, 0 protected, 1 skipped' in lines[1] and '< --min-face 40' in lines[1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['coffee.png', 'tiny.png']
+
+@pytest.mark.parametrize('mode,ext', [('L', 'png'), ('RGBA', 'png'), ('CMYK', 'jpg'), ('LA', 'webp')])
+def test_modes(tmp_path, astro, mode, ext, capsys):
+    img = Image.fromarray(astro)
+    if 'A' in mode:
+        alpha = Image.fromarray(np.tile(np.linspace(60, 255, 512).astype(np.uint8), (512, 1)))
+        img = img.convert('RGBA'); img.putalpha(alpha)
+    img = img.convert(mode); src = tmp_path/f'a.{ext}'; img.save(src)
+    code, lines, _ = run([src, '--identity-seed', '0'], capsys)
+    assert code == 0 and '1 protected' in lines[0], lines
+    out = Image.open(tmp_path/f'a_protected.{ext}'); orig = Image.open(src)
+    assert out.size == orig.size
+    if ext == 'png':
+        assert out.mode == mode
+        a, b = np.asarray(out), np.asarray(orig)
+        if mode == 'RGBA': assert (a[..., 3] == b[..., 3]).all()         # alpha kept exactly
+        changed = (a != b).reshape(512, 512, -1).any(-1)
+        assert 0 < changed.mean() < 0.2                                   # only the face changed
+    elif ext == 'jpg': assert out.mode == 'CMYK'
+    else: assert out.mode == 'RGBA' and np.abs(np.asarray(out)[..., 3].astype(int) - np.asarray(orig.convert('RGBA'))[..., 3]).max() <= 2
+
+def test_folders(tmp_path, astro, capsys):
+    (tmp_path/'in'/'sub').mkdir(parents=True); (tmp_path/'empty').mkdir()
+    Image.fromarray(astro).save(tmp_path/'in'/'sub'/'a.jpg'); (tmp_path/'in'/'notes.txt').write_text('x')
+    code, lines, _ = run([tmp_path/'in'], capsys)
+    assert code == 0 and 'no JPEG, PNG or WebP photos' in lines[0] and '--recursive' in lines[0]
+    code, lines, _ = run([tmp_path/'in', tmp_path/'empty', '-r', '-o', tmp_path/'out', '--identity-seed', '0'], capsys)
+    assert code == 0 and (tmp_path/'out'/'sub'/'a_protected.jpg').exists()
+    assert not (tmp_path/'in'/'sub'/'a_protected.jpg').exists() and any('no JPEG' in l for l in lines)
+
+def test_output_folder_not_writable(tmp_path, astro, capsys):
+    src = tmp_path/'a.jpg'; Image.fromarray(astro).save(src); (tmp_path/'file').write_text('x')
+    code, lines, err = run([src, '-o', tmp_path/'file'/'sub'], capsys)
+    assert code == 2 and 'not writable' in err and len(err.splitlines()) == 1 and not lines
+    if os.geteuid() != 0:                                                 # root writes into read-only folders
+        ro = tmp_path/'ro'; ro.mkdir(); ro.chmod(0o555)
+        code, lines, err = run([src, '-o', ro], capsys)
+        assert code == 2 and 'not writable' in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['a.jpg', 'file'] + (['ro'] if os.geteuid() != 0 else [])
+
+def test_huge_photo(tmp_path, astro, capsys):
+    """12000×9000: detected on a 1600 px copy, pasted at full resolution; memory stays bounded."""
+    big = np.full((9000, 12000, 3), 120, np.uint8)
+    face = np.asarray(Image.fromarray(astro).resize((2048, 2048), Image.BILINEAR))
+    big[3000:5048, 5000:7048] = face
+    src = tmp_path/'huge.jpg'; Image.fromarray(big).save(src, quality=90); del big, face
+    before = sha(src)
+    code, lines, _ = run([src, '--identity-seed', '0'], capsys)
+    assert code == 0 and '1 face found, 1 protected' in lines[0], lines
+    out = Image.open(tmp_path/'huge_protected.jpg'); assert out.size == (12000, 9000) and sha(src) == before
+    corner = np.asarray(out.crop((0, 0, 2000, 2000))); assert np.abs(corner.astype(int) - 120).max() <= 2
+    peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+    assert peak_gb < 3.5, f'peak memory {peak_gb:.1f} GB'                # photo itself is 0.32 GB as RGB
