@@ -117,9 +117,15 @@ def _feature_embedding(**params) -> Deidentifier:
     from featembed_nb.feature_embedding import FeatureEmbedding
     return FeatureEmbedding(**params)
 
+def _attack(cls: str) -> Callable[..., Deidentifier]:
+    def make(**params) -> Deidentifier:
+        from featembed_nb import attacks
+        return getattr(attacks, cls)(**params)
+    return make
+
 DEIDENTIFIERS: dict[str, Callable[..., Deidentifier]] = {
     'original': Original, 'masking': Masking, 'blurring': Blurring, 'pixelization': Pixelization,
-    'hn': _feature_embedding}
+    'hn': _feature_embedding, 'lgc': _attack('LGC'), 'tipim': _attack('TIPIM'), 'fawkes': _attack('Fawkes')}
 
 def get_deidentifier(name: str, **params) -> Deidentifier:
     "The de-identifier called `name` built with `params` (see `DEIDENTIFIERS`)."
