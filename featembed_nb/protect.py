@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from PIL import Image
 from .images import ImageReadError, open_image, pil_to_rgb, to_tensor, to_uint8
-from .public_data import frame_face
+from .public_data import frame_face, FRAME_SIDE_RATIO
 from .reports import write_json
 
 # %% auto #0
@@ -24,7 +24,7 @@ __all__ = ['FACE_SIZE', 'SIDE_RATIO', 'DETECT_SIDE', 'STRENGTHS', 'EN_MARGIN', '
 
 # %% ../nbs/30_protect.ipynb #c11dc08c
 FACE_SIZE = 256          # side of the face crops the HN sees (it runs at its own `image_size` inside `deidentify`)
-SIDE_RATIO = 0.372       # MTCNN box width / crop side: the training framing
+SIDE_RATIO = FRAME_SIDE_RATIO   # MTCNN box width / crop side: the training framing (public_data)
 DETECT_SIDE = 1600       # faces are detected on a copy whose long side is at most this
 STRENGTHS = (1.0, 1.5, 2.0, 2.5, 3.0)
 EN_MARGIN = 0.1          # auto strength aims this far below the EN's LFW threshold (black boxes need more)

@@ -13,11 +13,11 @@ from tqdm.auto import tqdm
 from .images import ImageReadError, load_rgb
 
 # %% auto #0
-__all__ = ['LFW_FILES', 'LFW_ROOT', 'LFW_TREE_SHA256', 'IMAGE_SUFFIXES', 'README', 'CELEBA_HELP', 'SYNTHETIC_HELP', 'DataFile',
-           'DataChecksumError', 'UnsafeArchiveError', 'file_digest', 'tree_digest', 'verify_file', 'fetch',
-           'safe_extract', 'download_lfw', 'frame_face', 'detect_largest_face', 'BuildStats', 'save_jpeg',
-           'read_identities', 'select_celeba', 'build_celeba_subset', 'build_synthetic', 'write_readme', 'run_dvc_add',
-           'build_data', 'main']
+__all__ = ['LFW_FILES', 'LFW_ROOT', 'LFW_TREE_SHA256', 'FRAME_SIDE_RATIO', 'IMAGE_SUFFIXES', 'README', 'CELEBA_HELP',
+           'SYNTHETIC_HELP', 'DataFile', 'DataChecksumError', 'UnsafeArchiveError', 'file_digest', 'tree_digest',
+           'verify_file', 'fetch', 'safe_extract', 'download_lfw', 'frame_face', 'detect_largest_face', 'BuildStats',
+           'save_jpeg', 'read_identities', 'select_celeba', 'build_celeba_subset', 'build_synthetic', 'write_readme',
+           'run_dvc_add', 'build_data', 'main']
 
 # %% ../nbs/10_public_data.ipynb #b1679bc3
 @dataclass(frozen=True)
@@ -137,7 +137,9 @@ def download_lfw(dest, files: dict = LFW_FILES, archive=None, keep_archive: bool
     return {'pairs': pairs, 'images': images, 'people': n_people, 'files': sum(1 for _ in images.rglob('*.jpg'))}
 
 # %% ../nbs/10_public_data.ipynb #3fed3053
-def frame_face(img, box, side_ratio: float = 0.372, size: int = 256) -> np.ndarray:
+FRAME_SIDE_RATIO = 0.372   # MTCNN box width / side of the square: the framing of every training and test face
+
+def frame_face(img, box, side_ratio: float = FRAME_SIDE_RATIO, size: int = 256) -> np.ndarray:
     "size×size×3 uint8 square crop centred on `box` (x1, y1, x2, y2) with box width = `side_ratio` of its side."
     img = np.asarray(img)
     if img.ndim != 3 or img.shape[2] != 3 or img.dtype != np.uint8:
