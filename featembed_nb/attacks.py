@@ -189,16 +189,16 @@ class TIPIM(Deidentifier):
                 x.requires_grad_(True)
                 crops = input_diversity(self.rec.crops(x, landmarks), s_p, s_r, gen)
                 f = F.normalize(self.rec.features(crops.to(getattr(self.rec, 'device', crops.device))), dim=1).to(x.device)
-                cands, moms = [], []
+                best_gain = torch.full((n,), -torch.inf, device=x.device)
+                new_x, new_m = x.detach().clone(), momentum.clone()
                 for j in range(k):   # d/df [MSE(f, t_j) − MSE(f, f0)] = 2/d (f0 − t_j)
                     grad, = torch.autograd.grad(f, x, (2 / f.shape[1]) * (f0 - T[j]).expand_as(f), retain_graph=j < k - 1)
                     xj, mj = momentum_sign_step(x.detach(), images, grad, momentum, alpha, eps, p['mu'])
-                    cands.append(xj); moms.append(mj)
-                with torch.no_grad():
-                    fc = unit_features(self.rec, torch.cat(cands), landmarks.repeat(k, 1, 1))
-                    best = tipim_gain(fc, f0.repeat(k, 1), T).view(k, n).argmax(0)
-                idx = torch.arange(n)
-                x, momentum = torch.stack(cands)[best, idx], torch.stack(moms)[best, idx]
+                    with torch.no_grad():   # greedy: keep, per image, the first candidate of highest gain
+                        gain = tipim_gain(unit_features(self.rec, xj, landmarks), f0, T)
+                        better = gain > best_gain
+                        new_x[better], new_m[better], best_gain[better] = xj[better], mj[better], gain[better]
+                x, momentum = new_x, new_m
         return x.detach()
 
 # %% ../nbs/14_attacks.ipynb #51e0fbe1
