@@ -11,7 +11,7 @@ import pandas as pd
 
 # %% auto #0
 __all__ = ['SETTING_COLUMNS', 'parse_runs', 'read_runs', 'renders_of', 'asr_bars', 'difference_image', 'examples_figure',
-           'wide_table', 'splice']
+           'wide_table', 'splice', 'stage_times']
 
 # %% ../nbs/15_experiment_reports.ipynb #5df31a5b
 SETTING_COLUMNS = ['setting', 'method', 'recognizer', 'white_box', 'psnr', 'ssim', 'lpips', 'asr', 'rank1', 'rank5',
@@ -98,3 +98,25 @@ def splice(text: str, name: str, body: str) -> str:
         i, j = text.index(start), text.index(end) + len(end)
         return text[:i] + block + text[j:]
     return text.rstrip('\n') + '\n\n' + block + '\n'
+
+# %% ../nbs/15_experiment_reports.ipynb #29227baf
+def _papermill_stamp(path: Path) -> tuple[pd.Timestamp, float] | None:
+    meta = json.loads(path.read_text()).get('metadata', {}).get('papermill', {})
+    if not meta.get('start_time') or meta.get('duration') is None: return None
+    return pd.Timestamp(meta['start_time']), float(meta['duration'])
+
+def stage_times(lock_file, root=None) -> pd.DataFrame:
+    "stage, started, minutes and `alongside` (other stages running meanwhile) from the executed notebooks in `lock_file`."
+    import yaml
+    lock_file = Path(lock_file); root = Path(root) if root is not None else lock_file.parent
+    rows = []
+    for stage, entry in yaml.safe_load(lock_file.read_text()).get('stages', {}).items():
+        nbs = [o['path'] for o in entry.get('outs', []) if o['path'].startswith('results/executed/') and o['path'].endswith('.ipynb')]
+        stamps = [s for p in nbs if (root/p).exists() and (s := _papermill_stamp(root/p))]
+        if stamps: rows.append(dict(stage=stage, started=stamps[0][0], seconds=stamps[0][1]))
+    df = pd.DataFrame(rows, columns=['stage', 'started', 'seconds'])
+    if df.empty: return df.assign(minutes=[], alongside=[])
+    end = df.started + pd.to_timedelta(df.seconds, unit='s')
+    df['alongside'] = [int(((df.started < e) & (end > s)).sum()) - 1 for s, e in zip(df.started, end)]
+    df['minutes'] = df.seconds / 60
+    return df.sort_values('started').reset_index(drop=True)[['stage', 'started', 'minutes', 'alongside']]

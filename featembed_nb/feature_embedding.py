@@ -47,11 +47,15 @@ def _abs(path) -> Path:
 class FeatureEmbedding(Deidentifier):
     "The paper's method: HN from `checkpoint` hides f(E) of one embedded face `e_image` in every cover."
     name = 'hn'
-    def __init__(self, checkpoint: str = 'models/offline/best.pt', e_image: str = DEFAULT_E, device: str = 'cpu'):
+    def __init__(self, checkpoint: str = 'models/offline/best.pt', e_image: str = DEFAULT_E, device: str = 'cpu',
+                 gain: float = 1.0):
         path = _abs(checkpoint)
         if not path.exists():
             raise FileNotFoundError(f"{path}: no trained hiding network; run `dvc repro train` first")
-        super().__init__(checkpoint=str(checkpoint), sha256=sha256sum(path)[:16], e_image=e_image)
+        if not gain > 0: raise ValueError(f"gain must be positive, got {gain}")
+        extra = {} if float(gain) == 1 else {'gain': float(gain)}
+        super().__init__(checkpoint=str(checkpoint), sha256=sha256sum(path)[:16], e_image=e_image, **extra)
+        self.gain = float(gain)
         self.hn, self.device = _load(str(path), device), device
         self.en_name = self.hn.en_name
         e = embedded_face(e_image)
@@ -59,4 +63,5 @@ class FeatureEmbedding(Deidentifier):
         self.e_features = get_recognizer(self.en_name).embed(to_tensor(e)[None], points)
 
     def apply(self, images, landmarks):
-        return deidentify(self.hn, images, self.e_features)
+        d = deidentify(self.hn, images, self.e_features)
+        return d if self.gain == 1 else (images + self.gain * (d - images)).clamp(0, 1)

@@ -1,6 +1,6 @@
 """The `comparison` notebook under papermill on a fake setup: tiny evaluation folders and renders under tmp_path.
 
-Four runs (an HN point, two LGC ε, Fawkes) with table.csv / cmc.csv / metrics.json shaped like the evaluate
+Five runs (an HN at gains 1 and 2, two LGC ε, Fawkes) with table.csv / cmc.csv / metrics.json shaped like the evaluate
 stage's, one run named but absent, renders for three LFW covers (one cover missing in one run). Timing on one
 face with one iteration per attack.
 """
@@ -16,6 +16,7 @@ COLS = ['method', 'recognizer', 'white_box', 'psnr', 'ssim', 'lpips', 'asr', 'ra
 COVERS = ['AJ_Lamas/AJ_Lamas_0001', 'Aaron_Eckhart/Aaron_Eckhart_0001', 'Aaron_Guiel/Aaron_Guiel_0001']
 RUNS = {  # run: (key, method string, psnr, asr of sface / dlib)
     'hn_l1': ('hn-00000001', 'hn(checkpoint=x.pt, sha256=ab, e_image=e.jpg)', 33.0, (0.75, 0.6)),
+    'hn_g2': ('hn-00000002', 'hn(checkpoint=x.pt, sha256=ab, e_image=e.jpg, gain=2.0)', 29.0, (0.9, 0.8)),
     'lgc_e2': ('lgc-00000002', 'lgc(en=sface, eps=2, iters=20, mu=1.0, patches=4, seed=0)', 40.0, (0.5, 0.1)),
     'lgc_e4': ('lgc-00000004', 'lgc(en=sface, eps=4, iters=20, mu=1.0, patches=4, seed=0)', 36.0, (0.9, 0.2)),
     'fawkes': ('fawkes-0000000f', 'fawkes(en=sface, budget=0.017, iters=150, lr=15.0, penalty=1000000000.0, seed=0)', 30.0, (0.8, 0.3)),
@@ -54,6 +55,7 @@ def test_comparison_fake_runs(lfw_data, tmp_path):
     for f in ('quality_vs_asr.png', 'cmc.png', 'examples.png', 'differences.png'): assert (out/f).stat().st_size > 1000
     nb = json.loads((tmp_path/'comparison.ipynb').read_text())
     printed = ''.join(''.join(o.get('text', '')) for c in nb['cells'] for o in c.get('outputs', []))
+    assert "Fig. 14 lines: ['HN (gain sweep)', 'LGC (ε sweep)'] | points: ['fawkes']" in printed
     assert "examples: ['AJ_Lamas/AJ_Lamas_0001.png', 'Aaron_Eckhart/Aaron_Eckhart_0001.png']" in printed   # covers every run has
     speed = pd.read_csv(out/'speed.csv')
     assert speed.method.tolist() == ['hn', 'lgc', 'fawkes'] and speed.sec_per_face.isna().tolist() == [True, False, False]
