@@ -4,7 +4,7 @@
 
 Uses the cached pools under cache/train (built by the `train` stage; built here otherwise)."""
 import argparse, json, time
-import numpy as np, torch, yaml
+import torch, yaml
 from featembed_nb.paths import repo_root
 from featembed_nb.training import TrainConfig, build_pools, Trainer
 

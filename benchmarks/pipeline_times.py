@@ -20,7 +20,8 @@ def main():
     alone = df[df.alongside == 0].minutes.sum()
     caption = (f"Minutes per stage of the recorded offline pipeline (papermill stamps in results/executed/, machine: "
                f"{os.cpu_count()} x {cpu_name()}). alongside = other stages running at the same time. "
-               f"Sum {df.minutes.sum():.0f} min ({df.minutes.sum() / 60:.1f} h), of which {alone:.0f} min ran alone.")
+               f"Sum {df.minutes.sum():.0f} min ({df.minutes.sum() / 60:.1f} h), of which {alone:.0f} min ran alone. "
+               f"A stage that resumed a checkpoint or reused renders shows only the time it ran (see README for the budget).")
     write_table(df, root/'results'/'pipeline', 'times', caption, floatfmt='.1f')
     print(caption); print(df.to_string(index=False))
 
