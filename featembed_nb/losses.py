@@ -4,34 +4,14 @@
 
 # %% ../nbs/21_losses.ipynb #ba53bc58
 from __future__ import annotations
-import re
-from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn
-from .weights import WeightSpec, resolve_weights, load_state_dict, MissingWeightsError, torch_hub_checkpoint
+from .imagenet import load_lpips, load_vgg16_features
 
 # %% auto #0
-__all__ = ['LPIPS_VGG_LIN_SHA256', 'IMAGENET_MEAN', 'IMAGENET_STD', 'LOSS_TERMS', 'vgg19_weights', 'vgg16_weights', 'rec_loss',
-           'PerceptualLoss', 'load_vgg19_features', 'vgg16_to_lpips_keys', 'load_lpips_vgg', 'LPIPSLoss', 'near_loss',
-           'far_loss', 'HidingLoss']
-
-# %% ../nbs/21_losses.ipynb #97305297
-def vgg19_weights() -> WeightSpec:
-    "torchvision VGG-19 ImageNet weights (perc loss)."
-    return WeightSpec('vgg19_imagenet', 'https://download.pytorch.org/models/vgg19-dcbb9e9d.pth',
-                      'dcbb9e9dad569fff7a846263a77324fc34978fea2bfb039c012d710e1776ae44', 'torchvision/vgg19-dcbb9e9d.pth',
-                      local=torch_hub_checkpoint('vgg19-dcbb9e9d.pth'),
-                      note='Needed by the perc loss (lambda_perc > 0); the offline profile sets lambda_perc = 0.')
-
-def vgg16_weights() -> WeightSpec:
-    "torchvision VGG-16 ImageNet weights (LPIPS backbone)."
-    return WeightSpec('vgg16_imagenet', 'https://download.pytorch.org/models/vgg16-397923af.pth',
-                      '397923af8e79cdbb6a7127f12361acd7a2f83e06b05044ddf496e83de57a5bf0', 'torchvision/vgg16-397923af.pth',
-                      local=torch_hub_checkpoint('vgg16-397923af.pth'),
-                      note='Needed by the lpips loss (lambda_lpips > 0); the offline profile sets lambda_lpips = 0.')
-
-LPIPS_VGG_LIN_SHA256 = 'a78928a0af1e5f0fcb1f3b9e8f8c3a2a5a3de244d830ad5c1feddc79b8432868'
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'LOSS_TERMS', 'rec_loss', 'PerceptualLoss', 'LPIPSLoss', 'near_loss', 'far_loss',
+           'HidingLoss']
 
 # %% ../nbs/21_losses.ipynb #daf5e557
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
@@ -41,10 +21,10 @@ def rec_loss(cover: torch.Tensor, output: torch.Tensor) -> torch.Tensor:
     return F.mse_loss(output, cover)
 
 class PerceptualLoss(nn.Module):
-    "Eq. 2: L1 between `features` (VGG-19's conv part by default) of C and D, ImageNet-normalised inputs."
-    def __init__(self, features: nn.Module):
+    "Eq. 2: L1 between `features` (VGG-16 up to conv5_3 by default) of C and D, ImageNet-normalised inputs."
+    def __init__(self, features: nn.Module | None = None):
         super().__init__()
-        self.features = features.eval()
+        self.features = (features if features is not None else load_vgg16_features()).eval()
         for p in self.features.parameters(): p.requires_grad_(False)
         self.register_buffer('mean', torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1))
         self.register_buffer('std', torch.tensor(IMAGENET_STD).view(1, 3, 1, 1))
@@ -52,50 +32,11 @@ class PerceptualLoss(nn.Module):
         with torch.no_grad(): target = self.features((cover - self.mean) / self.std)
         return F.l1_loss(self.features((output - self.mean) / self.std), target)
 
-def load_vgg19_features(device='cpu') -> nn.Module:
-    "VGG-19's convolutional part with verified ImageNet weights (`MissingWeightsError` when absent)."
-    from torchvision.models import vgg19
-    path = resolve_weights(vgg19_weights())
-    net = vgg19(weights=None).features
-    sd = {k.removeprefix('features.'): v for k, v in load_state_dict(path).items() if k.startswith('features.')}
-    net.load_state_dict(sd, strict=True)
-    return net.to(device).eval()
-
 # %% ../nbs/21_losses.ipynb #911300df
-_LPIPS_SLICES = [(1, range(0, 4)), (2, range(4, 9)), (3, range(9, 16)), (4, range(16, 23)), (5, range(23, 30))]
-
-def vgg16_to_lpips_keys(sd: dict) -> dict:
-    "torchvision VGG-16 `features.<i>.<p>` keys -> LPIPS `net.slice<k>.<i>.<p>` (the rest dropped)."
-    out = {}
-    for key, v in sd.items():
-        m = re.fullmatch(r'features\.(\d+)\.(weight|bias)', key)
-        if not m: continue
-        i = int(m[1])
-        k = next((k for k, r in _LPIPS_SLICES if i in r), None)
-        if k is not None: out[f'net.slice{k}.{i}.{m[2]}'] = v
-    return out
-
-def load_lpips_vgg(device='cpu') -> nn.Module:
-    "LPIPS (VGG-16, v0.1) with verified ImageNet trunk weights (`MissingWeightsError` when absent)."
-    path = resolve_weights(vgg16_weights())           # first, so a missing file stops before any network is built
-    import lpips, warnings
-    from featembed_nb.weights import sha256sum, WeightsChecksumError
-    lin = Path(lpips.__file__).parent/'weights'/'v0.1'/'vgg.pth'
-    if sha256sum(lin) != LPIPS_VGG_LIN_SHA256: raise WeightsChecksumError(f"{lin} is not lpips 0.1's vgg.pth")
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        model = lpips.LPIPS(net='vgg', version='0.1', pretrained=True, pnet_rand=True, verbose=False)
-    trunk = vgg16_to_lpips_keys(load_state_dict(path))
-    expected = {k for k in model.state_dict() if k.startswith('net.')}
-    if set(trunk) != expected: raise ValueError(f"{path}: VGG-16 trunk keys do not match LPIPS ({len(trunk)} vs {len(expected)})")
-    model.load_state_dict(trunk, strict=False)
-    for p in model.parameters(): p.requires_grad_(False)
-    return model.to(device).eval()
-
 class LPIPSLoss(nn.Module):
-    "Eq. 3: LPIPS between C and D (images in [0,1]), mean over the batch."
-    def __init__(self, model: nn.Module):
-        super().__init__(); self.model = model
+    "Eq. 3: LPIPS between C and D (images in [0,1]), mean over the batch; VGG-16 trunk by default."
+    def __init__(self, model: nn.Module | None = None, net: str = 'vgg'):
+        super().__init__(); self.model = model if model is not None else load_lpips(net)
     def forward(self, cover, output): return self.model(output, cover, normalize=True).mean()
 
 # %% ../nbs/21_losses.ipynb #7d07ffd6
@@ -111,14 +52,15 @@ def far_loss(f_cover: torch.Tensor, f_output: torch.Tensor) -> torch.Tensor:
 LOSS_TERMS = ('rec', 'perc', 'lpips', 'near', 'far')
 
 class HidingLoss(nn.Module):
-    "Eq. 6, weighted by `lambdas` {rec, perc, lpips, near, far}; VGG nets only built when their λ > 0."
-    def __init__(self, lambdas: dict, device='cpu', perc: nn.Module | None = None, lpips: nn.Module | None = None):
+    "Eq. 6, weighted by `lambdas` {rec, perc, lpips, near, far}; ImageNet nets only built when their λ > 0."
+    def __init__(self, lambdas: dict, device='cpu', perc: nn.Module | None = None, lpips: nn.Module | None = None,
+                 lpips_net: str = 'vgg'):
         super().__init__()
         unknown = set(lambdas) - set(LOSS_TERMS)
         if unknown: raise KeyError(f"unknown loss terms {sorted(unknown)}; known: {LOSS_TERMS}")
         self.lambdas = {k: float(lambdas.get(k, 0)) for k in LOSS_TERMS}
-        self.perc = (perc or PerceptualLoss(load_vgg19_features(device))) if self.lambdas['perc'] > 0 else None
-        self.lpips = (lpips or LPIPSLoss(load_lpips_vgg(device))) if self.lambdas['lpips'] > 0 else None
+        self.perc = (perc or PerceptualLoss()) if self.lambdas['perc'] > 0 else None
+        self.lpips = (lpips or LPIPSLoss(net=lpips_net)) if self.lambdas['lpips'] > 0 else None
         if self.perc is not None: self.perc.to(device)
         if self.lpips is not None: self.lpips.to(device)
 

@@ -4,16 +4,13 @@
 
 # %% ../nbs/11_quality.ipynb #a82c4fcd
 from __future__ import annotations
-import functools, os
-from pathlib import Path
 import numpy as np
 import torch
-from .weights import WeightSpec, MissingWeightsError, load_state_dict, resolve_weights, torch_hub_checkpoint
-from .paths import weights_dir
+from .imagenet import load_lpips
+from .weights import MissingWeightsError
 
 # %% auto #0
-__all__ = ['SSIM_SETTINGS', 'LPIPS_MISSING', 'psnr', 'ssim', 'alexnet_weights', 'resolve_alexnet_weights', 'lpips_from_alexnet',
-           'load_lpips_alex', 'lpips_distance', 'lpips_or_reason']
+__all__ = ['SSIM_SETTINGS', 'LPIPS_MISSING', 'psnr', 'ssim', 'load_lpips_alex', 'lpips_distance', 'lpips_or_reason']
 
 # %% ../nbs/11_quality.ipynb #27df98c7
 def _as_batch(a) -> np.ndarray:
@@ -43,43 +40,9 @@ def ssim(a, b) -> np.ndarray:
     return np.array([structural_similarity(x, y, **SSIM_SETTINGS) for x, y in zip(a, b)])
 
 # %% ../nbs/11_quality.ipynb #40d068f8
-def alexnet_weights() -> WeightSpec:
-    "torchvision's ImageNet AlexNet (the trunk LPIPS(alex) uses), looked up in featembed's and torch's caches."
-    return WeightSpec('alexnet_imagenet', 'https://download.pytorch.org/models/alexnet-owt-7be5be79.pth',
-                      '7be5be791159472b1fbf3c69796f7cb30dca7ad8466c2df70058c37116cdee02', 'torchvision/alexnet-owt-7be5be79.pth',
-                      local=torch_hub_checkpoint('alexnet-owt-7be5be79.pth'),
-                      note='torchvision AlexNet_Weights.IMAGENET1K_V1; needed for the LPIPS column only.')
-
-def resolve_alexnet_weights(download: bool | None = None) -> Path:
-    "Verified path of torchvision's ImageNet AlexNet file, or `MissingWeightsError` naming URL and destination."
-    return resolve_weights(alexnet_weights(), download)
-
-# %% ../nbs/11_quality.ipynb #df0599f6
-_SLICES = {0: 1, 3: 2, 6: 3, 8: 4, 10: 5}   # torchvision features.{i} (conv layers) -> lpips net.slice{k}
-
-def lpips_from_alexnet(alexnet_state: dict, device='cpu'):
-    "An `lpips.LPIPS(net='alex')` whose trunk is `alexnet_state` (torchvision keys) and heads from the wheel."
-    import lpips, warnings
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        model = lpips.LPIPS(pretrained=True, net='alex', version='0.1', pnet_rand=True, verbose=False)
-    trunk = {}
-    for k, v in alexnet_state.items():
-        parts = k.split('.')
-        if parts[0] == 'features' and int(parts[1]) in _SLICES:
-            trunk[f"slice{_SLICES[int(parts[1])]}.{parts[1]}.{parts[2]}"] = v
-    expected = set(model.net.state_dict())
-    if set(trunk) != expected: raise ValueError(f"AlexNet state dict does not fill the LPIPS trunk: missing "
-                                                f"{sorted(expected - set(trunk))[:4]}")
-    model.net.load_state_dict(trunk, strict=True)
-    model = model.eval().to(device)
-    for p in model.parameters(): p.requires_grad_(False)
-    return model
-
-@functools.lru_cache(maxsize=2)
 def load_lpips_alex(device: str = 'cpu'):
-    "LPIPS v0.1 with the verified ImageNet AlexNet trunk; `MissingWeightsError` when the trunk file is absent."
-    return lpips_from_alexnet(load_state_dict(resolve_alexnet_weights()), device)
+    "LPIPS v0.1 with the verified ImageNet AlexNet trunk (the paper's metric); `MissingWeightsError` when absent."
+    return load_lpips('alex', device)
 
 # %% ../nbs/11_quality.ipynb #15fbfb27
 LPIPS_MISSING = 'n/a (weights missing)'

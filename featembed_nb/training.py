@@ -41,6 +41,7 @@ class TrainConfig:
     lambda_rec: float = 1.0
     lambda_perc: float = 0.0
     lambda_lpips: float = 0.0
+    lpips_net: str = 'vgg'
     lambda_near: float = 0.125
     lambda_far: float = 0.125
     lr: float = 1e-5
@@ -260,7 +261,7 @@ class Trainer:
         self.en = en or get_recognizer(cfg.en, self.device)
         for p in getattr(self.en, 'net', nn.Module()).parameters(): p.requires_grad_(False)
         self.hn = HidingNetwork(**cfg.hn_kwargs(train.features.shape[1])).to(self.device)
-        self.loss = loss or HidingLoss(cfg.lambdas, self.device)
+        self.loss = loss or HidingLoss(cfg.lambdas, self.device, lpips_net=cfg.lpips_net)
         self.opt = torch.optim.Adam(self.hn.parameters(), lr=cfg.lr)
         self.sched = torch.optim.lr_scheduler.ReduceLROnPlateau(self.opt, mode='min', factor=cfg.plateau_factor,
                                                                 patience=cfg.plateau_patience)

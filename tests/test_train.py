@@ -13,7 +13,7 @@ from featembed_nb.paths import has_data, repo_root
 pytestmark = pytest.mark.skipif(not (has_data('celeba', 'identity_CelebA.txt') and has_data('celeba', 'images')),
                                 reason='data/celeba is missing: run `dvc pull` in the repository root')
 
-TINY = dict(en='sface', image_size=64, width=8, depth=2, max_width=16, lambda_rec=5.0, lambda_near=0.125,
+TINY = dict(en='sface', image_size=64, width=8, depth=2, max_width=16, lambda_rec=5.0, lambda_lpips=1.0, lpips_net='alex', lambda_near=0.125,
             lambda_far=0.125, lr=1e-4, batch_size=4, steps_per_epoch=1, n_train_images=8, n_val_images=4,
             e_source='celeba', e_mode='per_sample', asr_threshold=0.3)
 
@@ -41,7 +41,8 @@ def tiny_run(tmp_path_factory):
 def test_first_run_writes_checkpoints_and_metrics(tiny_run):
     tmp, hist, last = tiny_run
     assert (tmp/'models'/'best.pt').exists() and (tmp/'models'/'last.pt').exists()
-    assert list(hist.epoch) == [1] and {'train_rec', 'train_near', 'train_far', 'val_total', 'val_psnr'} <= set(hist)
+    assert list(hist.epoch) == [1] and {'train_rec', 'train_lpips', 'train_near', 'train_far', 'val_total', 'val_psnr'} <= set(hist)
+    assert 'train_perc' not in hist and hist.train_lpips.notna().all()   # D = C at the zero-initialised start: lpips 0
     assert (tmp/'results'/'loss_curve.png').read_bytes()[:4] == b'\x89PNG'
     assert last['epoch'] == 1 and {'hn', 'optimizer', 'scheduler', 'rng', 'params'} <= set(last)
 
@@ -62,7 +63,8 @@ def test_resume_from_last_and_deidentify(tiny_run):
     assert d.shape == covers.shape and 0 <= float(d.min()) and float(d.max()) <= 1
     assert float((d - covers).abs().max()) <= hn.scale + 1e-6
     summary = json.loads((tmp/'results'/'summary.json').read_text())
-    assert summary['epochs'] == 2 and summary['disabled_terms'] == ['perc', 'lpips']
+    assert summary['epochs'] == 2 and summary['disabled_terms'] == ['perc']
+    assert summary['appearance_trunks'] == {'lpips': 'LPIPS v0.1 alex'}
 
 
 def test_trained_checkpoint_runs_through_evaluation(tiny_run, lfw_data):
