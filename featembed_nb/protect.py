@@ -4,7 +4,7 @@
 
 # %% ../nbs/30_protect.ipynb #dce79539
 from __future__ import annotations
-import argparse, functools, json, math, os, sys, tempfile, time, warnings
+import argparse, functools, json, math, os, re, signal, stat, sys, tempfile, time, warnings
 from dataclasses import dataclass, field, asdict
 from importlib import resources
 from pathlib import Path
@@ -13,14 +13,17 @@ import torch
 from PIL import Image
 from .images import ImageReadError, open_image, pil_to_rgb, to_tensor, to_uint8
 from .public_data import frame_face, FRAME_SIDE_RATIO
-from .reports import write_json
 
 # %% auto #0
-__all__ = ['FACE_SIZE', 'SIDE_RATIO', 'DETECT_SIDE', 'STRENGTHS', 'EN_MARGIN', 'FORMATS', 'assets_dir', 'load_default_model',
-           'Photo', 'read_photo', 'Face', 'downscaled', 'detect_faces', 'crop_square', 'crop_points', 'face_mask',
-           'paste_change', 'choose_identities', 'deidentify_faces', 'compose', 'OutputExistsError', 'output_path',
-           'save_photo', 'FaceReport', 'PhotoReport', 'protect_photo', 'OutputDirError', 'collect_inputs',
-           'check_out_dir', 'protect', 'build_parser', 'main']
+__all__ = ['FACE_SIZE', 'SIDE_RATIO', 'DETECT_SIDE', 'STRENGTHS', 'EN_MARGIN', 'LPIPS_CEILING', 'PSNR_FLOOR', 'MIN_PROB',
+           'FORMATS', 'EXIF_PICTURE_TAGS', 'TEMP_TAG', 'OTHER_PICTURE_TYPES', 'assets_dir', 'load_default_model',
+           'physical_cores', 'busy_elsewhere', 'choose_threads', 'use_threads', 'Photo', 'read_photo', 'Face',
+           'downscaled', 'detect_faces', 'crop_square', 'crop_points', 'face_mask', 'paste_change', 'choose_identities',
+           'load_appearance_model', 'face_quality', 'deidentify_faces', 'compose', 'OutputExistsError', 'output_path',
+           'current_umask', 'output_mode', 'clean_exif', 'clean_xmp', 'remove_stale_temps', 'save_photo', 'FaceReport',
+           'PhotoReport', 'protect_photo', 'OutputDirError', 'UsageError', 'collect_inputs', 'plan_outputs',
+           'check_report_path', 'write_report', 'check_out_dir', 'Interrupted', 'check_recognizer', 'protect',
+           'build_parser', 'main']
 
 # %% ../nbs/30_protect.ipynb #c11dc08c
 FACE_SIZE = 256          # side of the face crops the HN sees (it runs at its own `image_size` inside `deidentify`)
@@ -28,6 +31,9 @@ SIDE_RATIO = FRAME_SIDE_RATIO   # MTCNN box width / crop side: the training fram
 DETECT_SIDE = 1600       # faces are detected on a copy whose long side is at most this
 STRENGTHS = (1.0, 1.5, 2.0, 2.5, 3.0)
 EN_MARGIN = 0.1          # auto strength aims this far below the EN's LFW threshold (black boxes need more)
+LPIPS_CEILING = 0.06     # auto strength never goes past this LPIPS(alex) between original and protected 256 px crop
+PSNR_FLOOR = 23.0        # ... or, without the LPIPS weights, below this PSNR (dB) inside the face mask
+MIN_PROB = 0.9           # MTCNN probability for a face; detections below it are reported as possible faces
 
 def assets_dir() -> Path:
     "The folder of the shipped model files."
@@ -46,6 +52,51 @@ def load_default_model(device: str = 'cpu'):
     hn.identities = ids / np.linalg.norm(ids, axis=1, keepdims=True)
     return hn
 
+# %% ../nbs/30_protect.ipynb #a5e8a6d2
+def physical_cores() -> int:
+    "Physical cores this process may run on (hyper-threads of one core counted once)."
+    cpus = os.sched_getaffinity(0) if hasattr(os, 'sched_getaffinity') else range(os.cpu_count() or 1)
+    cores = set()
+    for cpu in cpus:
+        topo = Path(f'/sys/devices/system/cpu/cpu{cpu}/topology')
+        try: cores.add(((topo/'physical_package_id').read_text().strip(), (topo/'core_id').read_text().strip()))
+        except OSError: cores.add(('cpu', cpu))
+    return max(1, len(cores))
+
+def _runnable_elsewhere() -> int:
+    running = int(Path('/proc/loadavg').read_text().split()[3].split('/')[0])
+    own = 0
+    for task in Path('/proc/self/task').iterdir():
+        try: own += (task/'stat').read_text().rsplit(')', 1)[1].split()[0] == 'R'
+        except (OSError, IndexError): pass
+    return max(0, running - own)
+
+def busy_elsewhere(samples: int = 5) -> int:
+    "Runnable threads of other processes now (median of a few samples); the 1-minute load average off Linux."
+    try:
+        counts = []
+        for _ in range(samples): counts.append(_runnable_elsewhere()); time.sleep(0.002)
+        return int(np.median(counts))
+    except (OSError, ValueError, IndexError):
+        try: return int(os.getloadavg()[0])
+        except (OSError, AttributeError): return 0
+
+def choose_threads(parallel: int = 1, cores: int | None = None, busy: int | None = None) -> int:
+    "Threads for one photo: the physical cores other work leaves free, shared by `parallel` photos; at least 1."
+    cores = physical_cores() if cores is None else cores
+    busy = busy_elsewhere() if busy is None else busy
+    return max(1, (cores - busy) // max(1, parallel))
+
+def use_threads(threads: int | None = None) -> int:
+    "Set torch's and OpenCV's thread count to `threads`, else $OMP_NUM_THREADS, else `choose_threads()`; returns it."
+    env = os.environ.get('OMP_NUM_THREADS', '')
+    n = int(threads) if threads else int(env) if env.isdigit() and int(env) > 0 else choose_threads()
+    torch.set_num_threads(n)
+    try:
+        import cv2; cv2.setNumThreads(n)
+    except ImportError: pass
+    return n
+
 # %% ../nbs/30_protect.ipynb #4b4aaf77
 FORMATS = {'.jpg': 'JPEG', '.jpeg': 'JPEG', '.png': 'PNG', '.webp': 'WEBP'}
 
@@ -61,15 +112,21 @@ class Photo:
     @property
     def size(self): return self.rgb.shape[1], self.rgb.shape[0]
 
+def _content_format(path) -> str | None:
+    try:
+        with Image.open(path) as probe: return probe.format
+    except Exception: return None
+
 def read_photo(path) -> Photo:
-    "The photo at `path` (JPEG, PNG or WebP), EXIF-transposed, or an `ImageReadError` with a one-line reason."
+    "The photo at `path` (JPEG, PNG, WebP; an MPO's primary picture), EXIF-transposed, or a one-line `ImageReadError`."
     path = Path(path)
     if path.suffix.lower() not in FORMATS:
         raise ImageReadError(f"{path}: unsupported file type '{path.suffix or '(none)'}': protect reads JPEG, PNG and WebP")
+    fmt = _content_format(path)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', Image.DecompressionBombWarning)
-        im = open_image(path)
-        with Image.open(path) as probe: fmt = probe.format
+        im = open_image(path, allow_animated=fmt == 'MPO')          # MPO: primary picture only (frame 0)
+    if fmt == 'MPO': fmt = 'JPEG'
     if fmt not in FORMATS.values():
         raise ImageReadError(f"{path}: the file holds {fmt} data, not JPEG, PNG or WebP")
     info = {k: im.info[k] for k in ('exif', 'icc_profile', 'xmp', 'transparency') if k in im.info}
@@ -79,11 +136,12 @@ def read_photo(path) -> Photo:
 # %% ../nbs/30_protect.ipynb #af3e5eb3
 @dataclass
 class Face:
-    "One detected face: MTCNN `box` (x1, y1, x2, y2) and 5 `landmarks` in full-resolution pixels, `score`, `small`."
+    "One MTCNN detection: `box` (x1, y1, x2, y2) and 5 `landmarks` in full-resolution px, `score`, `small`, `possible`."
     box: np.ndarray
     landmarks: np.ndarray
     score: float
     small: bool = False
+    possible: bool = False
 
     @property
     def width(self) -> float: return float(self.box[2] - self.box[0])
@@ -95,12 +153,13 @@ def downscaled(rgb: np.ndarray, max_side: int = DETECT_SIDE) -> tuple[np.ndarray
     size = (max(1, round(rgb.shape[1] * scale)), max(1, round(rgb.shape[0] * scale)))
     return np.asarray(Image.fromarray(rgb).resize(size, Image.BILINEAR, reducing_gap=2.0)), scale
 
-def detect_faces(rgb: np.ndarray, min_face: int = 40, max_side: int = DETECT_SIDE, min_prob: float = 0.9,
+def detect_faces(rgb: np.ndarray, min_face: int = 40, max_side: int = DETECT_SIDE, min_prob: float = MIN_PROB,
                  device: str = 'cpu') -> list[Face]:
-    "Every MTCNN face in `rgb` (full-resolution coordinates), left to right; `small` if narrower than `min_face`."
+    "Every MTCNN detection in `rgb` (full-res coordinates), left to right; `small` below `min_face`, `possible` below `min_prob`."
     from featembed_nb.geometry import get_mtcnn
     small, scale = downscaled(rgb, max_side)
-    det_min = max(20, round(min_face * scale / 2))
+    det_min = min(max(20, round(min_face * scale / 2)), min(small.shape[:2]))
+    if det_min < 20: return []                                 # MTCNN's pyramid is empty below 20 px
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         boxes, probs, points = get_mtcnn(det_min, str(device)).detect(small, landmarks=True)
@@ -108,9 +167,8 @@ def detect_faces(rgb: np.ndarray, min_face: int = 40, max_side: int = DETECT_SID
     faces = []
     for b, p, l in zip(np.asarray(boxes, np.float64).reshape(-1, 4), np.asarray(probs, np.float64).reshape(-1),
                        np.asarray(points, np.float64).reshape(-1, 5, 2)):
-        if p < min_prob: continue
         b, l = b / scale, (l + 0.5) / scale - 0.5
-        faces.append(Face(b, l, float(p), bool(b[2] - b[0] < min_face)))
+        faces.append(Face(b, l, float(p), bool(b[2] - b[0] < min_face), bool(p < min_prob)))
     return sorted(faces, key=lambda f: f.box[0])
 
 # %% ../nbs/30_protect.ipynb #e1fe25cc
@@ -170,10 +228,29 @@ def _as_pasted(change: torch.Tensor, side: float) -> torch.Tensor:
     a = cv2.resize(cv2.resize(a, (n, n), interpolation=cv2.INTER_AREA), (s, s), interpolation=cv2.INTER_CUBIC)
     return torch.from_numpy(a).permute(2, 0, 1)
 
+@functools.lru_cache(maxsize=2)
+def load_appearance_model(device: str = 'cpu'):
+    "LPIPS(alex) for the quality floor, or None where its weights (or the lpips package) are missing."
+    try:
+        from featembed_nb.quality import load_lpips_alex
+        return load_lpips_alex(device)
+    except (ImportError, FileNotFoundError): return None
+
+def face_quality(original: np.ndarray, candidate: np.ndarray, mask: np.ndarray, model=None) -> tuple[str, float, bool]:
+    "(metric, value, within the floor) of `candidate` vs `original` (256 px uint8 crops): LPIPS with `model`, else mask PSNR."
+    if model is not None:
+        from featembed_nb.quality import lpips_distance
+        v = float(lpips_distance(model, original[None], candidate[None])[0])
+        return 'lpips', v, v <= LPIPS_CEILING
+    inside = mask > 0
+    mse = ((candidate[inside].astype(np.float64) - original[inside]) ** 2).mean()
+    v = float('inf') if mse == 0 else float(10 * np.log10(255 ** 2 / mse))
+    return 'psnr', v, v >= PSNR_FLOOR
+
 def deidentify_faces(hn, crops: np.ndarray, points: np.ndarray, identities: np.ndarray, strength='auto',
                      max_strength: float = 3.0, mask: np.ndarray | None = None, sides=None,
-                     en_margin: float = EN_MARGIN) -> list[dict]:
-    "Per face of `crops` (N×256×256×3 uint8, landmarks N×5×2 in the crop): change, strength, EN cosine, target met."
+                     en_margin: float = EN_MARGIN, appearance='lpips') -> list[dict]:
+    "Per face of `crops` (N×256×256×3 uint8, landmarks N×5×2): change, strength, EN cosine, target met, quality."
     from featembed_nb.training import deidentify
     from featembed_nb.recognizers import get_recognizer
     dev = next(hn.parameters()).device
@@ -193,12 +270,21 @@ def deidentify_faces(hn, crops: np.ndarray, points: np.ndarray, identities: np.n
     pts = np.repeat(np.asarray(points, np.float32), k, 0)
     f_c = en.embed(c.to(dev), points).cpu()
     cos = (en.embed(seen.to(dev), pts).cpu().view(n, k, -1) * f_c[:, None]).sum(-1)
+    model = load_appearance_model(str(dev)) if appearance == 'lpips' else None
+    seen_u8 = to_uint8(seen).reshape(n, k, *crops.shape[1:])
     out = []
     for i in range(n):
-        ok = (cos[i] < thr).nonzero()
-        j = int(ok[0]) if len(ok) and strength == 'auto' else k - 1
+        met = (cos[i] < thr).nonzero()
+        j = int(met[0]) if len(met) and strength == 'auto' else k - 1
+        metric, value, ok = face_quality(crops[i], seen_u8[i, j], mask, model)
+        floor_hit = False
+        while strength == 'auto' and not ok and j > 0:                       # past the floor: step back
+            j, floor_hit = j - 1, True
+            metric, value, ok = face_quality(crops[i], seen_u8[i, j], mask, model)
         out.append({'change': (cand[i * k + j] - c[i]).permute(1, 2, 0).numpy() * 255, 'strength': alphas[j],
-                    'cosine_en': float(cos[i, j]), 'en_target_met': bool(cos[i, j] < thr)})
+                    'cosine_en': float(cos[i, j]), 'en_target': float(thr), 'en_target_met': bool(cos[i, j] < thr),
+                    'quality_metric': metric, 'quality': value, 'within_quality_floor': bool(ok),
+                    'stopped_by_quality': floor_hit})
     return out
 
 # %% ../nbs/30_protect.ipynb #f112e736
@@ -244,34 +330,99 @@ def output_path(src, out_dir=None, rel_dir: Path | None = None) -> Path:
     src = Path(src); name = f'{src.stem}_protected{src.suffix}'
     return src.with_name(name) if out_dir is None else Path(out_dir)/(rel_dir or Path())/name
 
+def current_umask() -> int:
+    "This process's umask."
+    try:
+        for line in Path('/proc/self/status').read_text().splitlines():
+            if line.startswith('Umask:'): return int(line.split()[1], 8)
+    except (OSError, ValueError): pass
+    mask = os.umask(0o022); os.umask(mask); return mask
+
+def output_mode(src) -> int:
+    "Permission bits for the protected copy of `src`: its read/write bits, limited by the umask."
+    return stat.S_IMODE(os.stat(src).st_mode) & 0o666 & ~current_umask()
+
 def _savable(im: Image.Image, fmt: str) -> Image.Image:
     ok = {'JPEG': ('RGB', 'L', 'CMYK'), 'PNG': ('RGB', 'RGBA', 'L', 'LA', 'I;16', 'I', 'P', '1'), 'WEBP': ('RGB', 'RGBA')}[fmt]
     if im.mode in ok: return im
     return im.convert('RGBA' if 'A' in im.mode and fmt != 'JPEG' else 'RGB')
 
+# %% ../nbs/30_protect.ipynb #db556039
+EXIF_PICTURE_TAGS = (0x0112, 0x014A, 0x0111, 0x0117, 0x0144, 0x0145, 0x0201, 0x0202)   # Orientation, SubIFDs, strips, tiles, JPEG thumbnail
+
+def clean_exif(exif: bytes) -> bytes:
+    "EXIF bytes without any embedded picture (thumbnail IFD1, maker notes, sub-IFDs) and without Orientation."
+    ex = Image.Exif(); ex.load(exif)
+    for tag in EXIF_PICTURE_TAGS: ex.pop(tag, None)
+    if 0x8769 in ex: ex.get_ifd(0x8769).pop(0x927C, None)                  # MakerNote: camera previews live there
+    return ex.tobytes()
+
+def clean_xmp(xmp):
+    "XMP (bytes or str) without thumbnails (xmp:Thumbnails, xmpGImg:image)."
+    as_str = isinstance(xmp, str); b = xmp.encode() if as_str else bytes(xmp)
+    b = re.sub(rb'<xmp:Thumbnails\b.*?</xmp:Thumbnails>', b'', b, flags=re.S)
+    b = re.sub(rb'<xmpGImg:image>.*?</xmpGImg:image>', b'<xmpGImg:image/>', b, flags=re.S)
+    b = re.sub(rb'xmpGImg:image="[^"]*"', b'xmpGImg:image=""', b)
+    return b.decode() if as_str else b
+
+def _metadata(info: dict, keep_metadata: bool) -> dict:
+    kw = {'icc_profile': info['icc_profile']} if info.get('icc_profile') else {}
+    if keep_metadata:
+        if info.get('exif'): kw['exif'] = clean_exif(info['exif'])
+        if info.get('xmp'): kw['xmp'] = clean_xmp(info['xmp'])
+    return kw
+
+# %% ../nbs/30_protect.ipynb #8dc2e7c1
+TEMP_TAG = 'featembed'
+
+def _temp_for(path: Path) -> str:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.{TEMP_TAG}-{os.getpid()}-', suffix='.tmp')
+    os.close(fd); return tmp
+
+def _alive(pid: int) -> bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    return True
+
+def remove_stale_temps(path, legacy_age_s: float = 3600) -> list[Path]:
+    "Remove this tool's temporary files for output `path` whose writing process is gone; the paths removed."
+    path = Path(path); removed = []
+    ours = re.compile(rf'\.{re.escape(path.name)}\.{TEMP_TAG}-(\d+)-\w+\.tmp')
+    legacy = re.compile(rf'\.{re.escape(path.name)}\.[a-z0-9_]{{8}}\.tmp')         # mkstemp names of earlier versions
+    try: entries = [q for q in path.parent.iterdir() if q.name.startswith(f'.{path.name}.') and q.name.endswith('.tmp')]
+    except OSError: return removed
+    for q in entries:
+        try:
+            m = ours.fullmatch(q.name)
+            stale = (not _alive(int(m[1]))) if m else bool(legacy.fullmatch(q.name)) and time.time() - q.stat().st_mtime > legacy_age_s
+            if stale and q.is_file(): q.unlink(); removed.append(q)
+        except OSError: pass
+    return removed
+
+def _move_into_place(tmp: str, path: Path, overwrite: bool):
+    if overwrite: os.replace(tmp, path); return
+    try: os.link(tmp, path)
+    except FileExistsError: raise OutputExistsError(f"{path}: exists (use --overwrite to replace it)") from None
+    except OSError:                                                          # no hard links here: check, then rename
+        if path.exists(): raise OutputExistsError(f"{path}: exists (use --overwrite to replace it)") from None
+        os.replace(tmp, path)
+
 def save_photo(im: Image.Image, path, info: dict | None = None, quality: int = 95, keep_metadata: bool = False,
-               overwrite: bool = False) -> Path:
-    "Write `im` to `path` (format from its extension) atomically; `OutputExistsError` rather than replace a file."
+               overwrite: bool = False, mode: int | None = None) -> Path:
+    "Write `im` to `path` (format from its extension, permissions `mode`) atomically, never replacing without `overwrite`."
     path, info = Path(path), info or {}
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None: raise ValueError(f"{path}: unsupported output type")
     if path.exists() and not overwrite: raise OutputExistsError(f"{path}: exists (use --overwrite to replace it)")
-    kw = {'icc_profile': info['icc_profile']} if info.get('icc_profile') else {}
-    if keep_metadata:
-        kw.update({k: info[k] for k in ('exif', 'xmp') if info.get(k)})
+    kw = _metadata(info, keep_metadata)
     if fmt in ('JPEG', 'WEBP'): kw['quality'] = int(quality)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'); os.close(fd)
+    tmp = _temp_for(path)
     try:
         _savable(im, fmt).save(tmp, fmt, **kw)
-        os.chmod(tmp, 0o644)
-        if overwrite: os.replace(tmp, path)
-        else:
-            try: os.link(tmp, path)
-            except FileExistsError: raise OutputExistsError(f"{path}: exists (use --overwrite to replace it)") from None
-            except OSError:                                              # no hard links here: check, then rename
-                if path.exists(): raise OutputExistsError(f"{path}: exists (use --overwrite to replace it)") from None
-                os.replace(tmp, path)
+        os.chmod(tmp, 0o666 & ~current_umask() if mode is None else mode)
+        _move_into_place(tmp, path, overwrite)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
     return path
@@ -279,7 +430,7 @@ def save_photo(im: Image.Image, path, info: dict | None = None, quality: int = 9
 # %% ../nbs/30_protect.ipynb #21122f0d
 @dataclass
 class FaceReport:
-    "One face: box (full-res px), width, detector score, status/reason, identity index, strength, cosines."
+    "One face: box (full-res px), width, detector score, status/reason, identity, strength, cosines, quality."
     box: list
     width: float
     score: float
@@ -289,8 +440,12 @@ class FaceReport:
     strength: float | None = None
     cosine_en: float | None = None
     en_target_met: bool | None = None
+    quality_metric: str | None = None
+    quality: float | None = None
     cosine_check: float | None = None
     check_matched: bool | None = None
+
+def _n(k: int, word: str) -> str: return f"{k} {word}{'s' * (k != 1)}"
 
 @dataclass
 class PhotoReport:
@@ -303,18 +458,27 @@ class PhotoReport:
     faces: list = field(default_factory=list)
     seconds: float = 0.0
 
+    def counts(self) -> dict:
+        "Faces by status: found (not counting possible faces), protected, weakly protected, skipped, possible."
+        c = {s: sum(f.status == s for f in self.faces) for s in ('protected', 'weakly protected', 'skipped', 'possible face')}
+        return {'found': len(self.faces) - c['possible face'], **c}
+
     def line(self, check: str | None = None) -> str:
         "A one-line summary."
         if self.status == 'failed':
             msg = self.message[len(self.input) + 2:] if self.message.startswith(f"{self.input}: ") else self.message
             return f"{self.input}: FAILED: {msg}"
-        n_p = sum(f.status == 'protected' for f in self.faces); n_s = len(self.faces) - n_p
-        head = f"{self.input}: {len(self.faces)} face{'s' * (len(self.faces) != 1)} found, {n_p} protected, {n_s} skipped"
-        why = sorted({f.reason for f in self.faces if f.status != 'protected' and f.reason})
-        weak = sum(f.status == 'protected' and f.en_target_met is False for f in self.faces)
-        parts = [head] + ([f"skipped: {'; '.join(why)}"] if why else [])
-        if weak: parts.append(f"{weak} still matched by the EN at the largest strength")
-        if check and n_p:
+        if not self.faces and self.message and self.size is None: return f"{self.input}: {self.message}"
+        c = self.counts()
+        parts = [f"{self.input}: {_n(c['found'], 'face')} found, {c['protected']} protected, "
+                 f"{c['weakly protected']} weakly protected, {c['skipped']} skipped"]
+        for status in ('weakly protected', 'skipped'):
+            why = sorted({f.reason for f in self.faces if f.status == status and f.reason})
+            if why: parts.append(f"{status}: {'; '.join(why)}")
+        if c['possible face']:
+            ps = ', '.join(f"{f.score:.2f}" for f in self.faces if f.status == 'possible face')
+            parts.append(f"{_n(c['possible face'], 'possible face')}, not protected (MTCNN probability {ps} < {MIN_PROB})")
+        if check:
             cs = [f.cosine_check for f in self.faces if f.cosine_check is not None]
             if cs: parts.append(f"{check} cosine to original {', '.join(f'{c:.3f}' for c in cs)}")
         if self.message: parts.append(self.message)
@@ -322,25 +486,39 @@ class PhotoReport:
         return ' | '.join(parts)
 
 # %% ../nbs/30_protect.ipynb #0feef913
+def _face_report(f: Face, min_face: int, min_prob: float) -> FaceReport:
+    status, reason = 'protected', ''
+    if f.possible: status, reason = 'possible face', f"MTCNN probability {f.score:.2f} < {min_prob}"
+    elif f.small: status, reason = 'skipped', f"face {f.width:.0f} px wide < --min-face {min_face}"
+    return FaceReport([float(v) for v in f.box], round(f.width, 1), round(f.score, 4), status, reason)
+
+def _weak_reason(res: dict, strength) -> str:
+    if res['stopped_by_quality']: return "SFace target not reached within the quality floor"
+    if strength != 'auto': return f"SFace target not reached at strength {res['strength']:g}"
+    if not res['within_quality_floor']: return "SFace target not reached; past the quality floor even at the smallest strength"
+    return "SFace target not reached at the largest strength"
+
 def protect_photo(path, out_path, hn, min_face: int = 40, identity_seed: int | None = None, overwrite: bool = False,
                   quality: int = 95, keep_metadata: bool = False, check: str | None = None, device: str = 'cpu',
-                  strength='auto', max_strength: float = 3.0) -> PhotoReport:
+                  strength='auto', max_strength: float = 3.0, min_prob: float = MIN_PROB) -> PhotoReport:
     "Protect the faces of the photo at `path` into `out_path`; a `PhotoReport`, never an exception for bad input."
     t0, path, out_path = time.perf_counter(), Path(path), Path(out_path)
     rep = PhotoReport(str(path), 'failed', str(out_path))
+    step = 'reading the photo'
     try:
+        remove_stale_temps(out_path)
         if out_path.exists() and not overwrite:
             rep.status, rep.message = 'skipped', f"{out_path} exists (use --overwrite to replace it)"; return rep
-        photo = read_photo(path); rep.size = list(photo.size)
-        faces = detect_faces(photo.rgb, min_face, device=device)
-        rep.faces = [FaceReport([float(v) for v in f.box], round(f.width, 1), round(f.score, 4),
-                                'skipped' if f.small else 'protected',
-                                f"face {f.width:.0f} px wide < --min-face {min_face}" if f.small else '') for f in faces]
-        todo = [i for i, f in enumerate(faces) if not f.small]
+        photo = read_photo(path); rep.size = list(photo.size); mode = output_mode(path)
+        step = 'detecting faces'
+        faces = detect_faces(photo.rgb, min_face, min_prob=min_prob, device=device)
+        rep.faces = [_face_report(f, min_face, min_prob) for f in faces]
+        todo = [i for i, f in enumerate(faces) if not f.small and not f.possible]
         if not todo:
             rep.status = 'skipped'
-            rep.message = 'no face found' if not faces else f'no face of at least {min_face} px'
+            rep.message = 'no face found' if all(f.possible for f in faces) else f'no face of at least {min_face} px'
             return rep
+        step = 'de-identifying'
         squares = [crop_square(faces[i].box) for i in todo]
         crops = np.stack([frame_face(photo.rgb, faces[i].box, SIDE_RATIO, FACE_SIZE) for i in todo])
         points = np.stack([crop_points(faces[i].landmarks, sq) for i, sq in zip(todo, squares)])
@@ -356,11 +534,15 @@ def protect_photo(path, out_path, hn, min_face: int = 40, identity_seed: int | N
         for sq, res in zip(squares, results): paste_change(photo.rgb, res['change'], sq)
         im = compose(photo, regions, originals)
         for k, (i, res) in enumerate(zip(todo, results)):
-            rep.faces[i].identity, rep.faces[i].strength = int(idx[k]), res['strength']
-            rep.faces[i].cosine_en, rep.faces[i].en_target_met = round(res['cosine_en'], 4), res['en_target_met']
-        save_photo(im, out_path, photo.info, quality, keep_metadata, overwrite)
+            f = rep.faces[i]
+            f.identity, f.strength, f.cosine_en, f.en_target_met = int(idx[k]), res['strength'], round(res['cosine_en'], 4), res['en_target_met']
+            f.quality_metric, f.quality = res['quality_metric'], round(res['quality'], 4)
+            if not res['en_target_met']: f.status, f.reason = 'weakly protected', _weak_reason(res, strength)
+        step = f'writing {out_path}'
+        save_photo(im, out_path, photo.info, quality, keep_metadata, overwrite, mode)
         del im
         if check:
+            step = f'checking with --check {check} (the protected copy was written)'
             from featembed_nb.recognizers import get_recognizer
             rec = get_recognizer(check, device)
             back = read_photo(out_path).rgb
@@ -372,8 +554,9 @@ def protect_photo(path, out_path, hn, min_face: int = 40, identity_seed: int | N
                 rep.faces[i].check_matched = None if thr is None else bool(cos >= thr)
         rep.status = 'protected'
     except OutputExistsError as e: rep.status, rep.message = 'skipped', str(e)
-    except (ImageReadError, OSError) as e: rep.message = str(e) if isinstance(e, ImageReadError) else f"{out_path}: cannot write ({e.strerror or e})"
-    except Exception as e: rep.message = f"{type(e).__name__}: {e}"
+    except ImageReadError as e: rep.message = str(e) if step == 'reading the photo' else f"{step}: {e}"
+    except OSError as e: rep.message = f"{step}: {e.strerror or e}" + (f" ({e.filename})" if getattr(e, 'filename', None) else '')
+    except Exception as e: rep.message = f"{step}: {type(e).__name__}: {e}"
     finally: rep.seconds = round(time.perf_counter() - t0, 3)
     return rep
 
@@ -381,14 +564,35 @@ def protect_photo(path, out_path, hn, min_face: int = 40, identity_seed: int | N
 class OutputDirError(OSError):
     "The output folder cannot be created or written."
 
-def collect_inputs(paths, recursive: bool = False) -> tuple[list[tuple[Path, Path | None]], list[PhotoReport]]:
-    "([(file, its folder relative to the folder given, or None)], reports for empty folders and missing paths)."
+class UsageError(ValueError):
+    "A bad option or option value, found before any work (exit status 2)."
+
+OTHER_PICTURE_TYPES = {'.gif', '.bmp', '.dib', '.heic', '.heif', '.avif', '.tif', '.tiff', '.jxl', '.jp2', '.mpo',
+                       '.ico', '.psd', '.dng', '.cr2', '.cr3', '.nef', '.arw', '.orf', '.rw2', '.raf'}
+
+def _is_earlier_output(q: Path) -> bool:
+    return q.stem.endswith('_protected') and q.with_name(q.stem[:-len('_protected')] + q.suffix).is_file()
+
+def _inside(q: Path, folder: Path) -> bool:
+    try: q.resolve().relative_to(folder); return True
+    except ValueError: return False
+
+def collect_inputs(paths, recursive: bool = False, out_dir=None) -> tuple[list[tuple[Path, Path | None]], list[PhotoReport]]:
+    "([(file, its folder relative to the folder given, or None)], reports for skipped files, empty folders, missing paths)."
     files, notes = [], []
+    out = Path(out_dir).resolve() if out_dir is not None else None
     for p in map(Path, [paths] if isinstance(paths, (str, os.PathLike)) else paths):
         if p.is_dir():
-            it = p.rglob('*') if recursive else p.iterdir()
-            found = sorted(q for q in it if q.is_file() and q.suffix.lower() in FORMATS
-                           and not q.stem.endswith('_protected') and not q.name.startswith('.'))
+            skip_out = out is not None and out != p.resolve() and _inside(out, p.resolve())
+            found = []
+            for q in sorted(p.rglob('*') if recursive else p.iterdir()):
+                if any(part.startswith('.') for part in q.relative_to(p).parts) or not q.is_file(): continue
+                if skip_out and _inside(q, out): continue
+                ext = q.suffix.lower()
+                if ext in FORMATS and not _is_earlier_output(q): found.append(q)
+                elif ext in OTHER_PICTURE_TYPES:
+                    notes.append(PhotoReport(str(q), 'skipped', message=f"skipped: unsupported file type '{q.suffix}': "
+                                             "protect reads JPEG, PNG and WebP"))
             if not found:
                 notes.append(PhotoReport(str(p), 'skipped', message='no JPEG, PNG or WebP photos in this folder'
                                          + ('' if recursive else ' (use --recursive for subfolders)')))
@@ -396,6 +600,52 @@ def collect_inputs(paths, recursive: bool = False) -> tuple[list[tuple[Path, Pat
         elif p.exists(): files.append((p, None))
         else: notes.append(PhotoReport(str(p), 'failed', message=f"{p}: no such file or folder"))
     return files, notes
+
+def _key(p) -> str: return os.path.normcase(str(Path(p).resolve()))
+
+def plan_outputs(files, out_dir=None) -> tuple[list[tuple[Path, Path]], list[PhotoReport]]:
+    "([(input, its own output)], a report per input that cannot get one: output clash, output is an input, listed twice)."
+    inputs = {_key(src) for src, _ in files}
+    taken, done, pairs, notes = {}, set(), [], []
+    for src, rel in files:
+        k = _key(src)
+        if k in done:
+            notes.append(PhotoReport(str(src), 'skipped', message='listed more than once: protected once')); continue
+        done.add(k)
+        out = output_path(src, out_dir, rel); ko = _key(out)
+        if ko in taken:
+            notes.append(PhotoReport(str(src), 'failed', str(out), message=f"its output {out} would also be the output "
+                                     f"of {taken[ko]}: not protected (rename one, or use separate runs or -o folders)"))
+        elif ko in inputs:
+            notes.append(PhotoReport(str(src), 'failed', str(out), message=f"its output {out} is one of the inputs: "
+                                     "not protected (that file is never replaced)"))
+        else: taken[ko] = src; pairs.append((src, out))
+    return pairs, notes
+
+def check_report_path(report, overwrite: bool = False, inputs=(), outputs=()) -> Path:
+    "`report` as a Path, or `UsageError` if it is a folder, a photo, an input or output, or exists without `overwrite`."
+    p = Path(report)
+    if p.is_dir(): raise UsageError(f"--report {p}: is a folder; give a file name such as {p/'report.json'}")
+    if _key(p) in {_key(q) for q in inputs}: raise UsageError(f"--report {p}: is one of the photos to protect")
+    if _key(p) in {_key(q) for q in outputs}: raise UsageError(f"--report {p}: is the output of a photo")
+    if p.exists():
+        if not overwrite: raise UsageError(f"--report {p}: exists (use --overwrite to replace it)")
+        if not p.is_file() or p.suffix.lower() in FORMATS or p.suffix.lower() in OTHER_PICTURE_TYPES or _content_format(p):
+            raise UsageError(f"--report {p}: is a picture or not a regular file; it is never replaced by a report")
+    if not p.parent.is_dir(): raise UsageError(f"--report {p}: folder {p.parent} does not exist")
+    if not os.access(p.parent, os.W_OK): raise UsageError(f"--report {p}: folder {p.parent} is not writable")
+    return p
+
+def write_report(obj, path, overwrite: bool = False) -> Path:
+    "Write `obj` as JSON to `path` atomically; never replaces a file without `overwrite`."
+    path = Path(path); tmp = _temp_for(path)
+    try:
+        Path(tmp).write_text(json.dumps(obj, indent=2, sort_keys=True) + '\n')
+        os.chmod(tmp, 0o666 & ~current_umask())
+        _move_into_place(tmp, path, overwrite)
+    finally:
+        if os.path.exists(tmp): os.remove(tmp)
+    return path
 
 def check_out_dir(out_dir) -> Path:
     "`out_dir`, created and checked writable, or `OutputDirError` with a one-line reason."
@@ -408,47 +658,106 @@ def check_out_dir(out_dir) -> Path:
     return out
 
 # %% ../nbs/30_protect.ipynb #1b5f961b
+class Interrupted(KeyboardInterrupt):
+    "Ctrl-C or SIGTERM during `protect`; `.reports` holds the photos finished before it."
+    def __init__(self, reports, done, total):
+        super().__init__('interrupted'); self.reports, self.done, self.total = reports, done, total
+
+def _check_options(min_face, identity_seed, quality, strength, max_strength, device, threads):
+    if int(min_face) < 1: raise UsageError(f"min_face must be at least 1, got {min_face}")
+    if identity_seed is not None and int(identity_seed) < 0: raise UsageError(f"identity_seed must be 0 or more, got {identity_seed}")
+    if not 1 <= int(quality) <= 100: raise UsageError(f"quality must be 1..100, got {quality}")
+    if strength != 'auto' and not 0 < float(strength) <= 10: raise UsageError(f"strength must be 'auto' or in (0, 10], got {strength}")
+    if not 0 < float(max_strength) <= 10: raise UsageError(f"max_strength must be in (0, 10], got {max_strength}")
+    if threads is not None and int(threads) < 1: raise UsageError(f"threads must be at least 1, got {threads}")
+    if not re.fullmatch(r'cpu|cuda(:\d+)?', str(device)): raise UsageError(f"device must be cpu, cuda or cuda:N, got {device!r}")
+    if str(device).startswith('cuda'):
+        if not torch.cuda.is_available(): raise UsageError(f"device {device!r}: CUDA is not available on this machine (use --device cpu)")
+        if ':' in str(device) and int(str(device).split(':')[1]) >= torch.cuda.device_count():
+            raise UsageError(f"device {device!r}: this machine has {torch.cuda.device_count()} CUDA device(s)")
+
+def check_recognizer(check: str, device: str = 'cpu'):
+    "The recogniser for `--check`, loaded and tried once, or `UsageError` saying why it cannot be used."
+    from featembed_nb.recognizers import RECOGNIZERS, available_recognizers, get_recognizer
+    if check not in RECOGNIZERS: raise UsageError(f"--check {check}: unknown recogniser; known: {', '.join(RECOGNIZERS)}")
+    rec = get_recognizer(check, device)
+    if not getattr(rec, 'available', True):
+        raise UsageError(f"--check {check}: its weights are not on this machine; available: {', '.join(available_recognizers())}")
+    try:
+        from featembed_nb.geometry import FRAME_256
+        rec.embed(torch.zeros(1, 3, FACE_SIZE, FACE_SIZE), np.asarray(FRAME_256, np.float32)[None])
+    except Exception as e: raise UsageError(f"--check {check}: cannot be loaded ({type(e).__name__}: {e})") from None
+    return rec
+
 def protect(paths, out_dir=None, recursive: bool = False, min_face: int = 40, identity_seed: int | None = None,
             overwrite: bool = False, quality: int = 95, keep_metadata: bool = False, check: str | None = None,
             report=None, device: str = 'cpu', progress: bool = True, strength='auto', max_strength: float = 3.0,
-            echo: bool = True) -> list[PhotoReport]:
+            echo: bool = True, threads: int | None = None, min_prob: float = MIN_PROB) -> list[PhotoReport]:
     "Protect every face in the photos at `paths` (files/folders); one `PhotoReport` per photo (see the notebook)."
     from tqdm.auto import tqdm
-    if str(device).startswith('cuda') and not torch.cuda.is_available():
-        raise ValueError(f"device {device!r}: CUDA is not available on this machine (use --device cpu)")
-    if not 1 <= int(quality) <= 100: raise ValueError(f"quality must be 1..100, got {quality}")
-    if strength != 'auto' and not 0 < float(strength) <= 10: raise ValueError(f"strength must be 'auto' or in (0, 10], got {strength}")
-    if check:
-        from featembed_nb.recognizers import RECOGNIZERS
-        if check not in RECOGNIZERS: raise ValueError(f"unknown recogniser {check!r} for --check; known: {', '.join(RECOGNIZERS)}")
+    _check_options(min_face, identity_seed, quality, strength, max_strength, device, threads)
+    if check: check_recognizer(check, str(device))
     if out_dir is not None: out_dir = check_out_dir(out_dir)
-    files, reports = collect_inputs(paths, recursive)
+    files, reports = collect_inputs(paths, recursive, out_dir)
+    pairs, clashes = plan_outputs(files, out_dir)
+    if report is not None:
+        report = check_report_path(report, overwrite, [s for s, _ in files], [o for _, o in pairs])
+    reports += clashes
     say = (lambda s: tqdm.write(s)) if echo else (lambda s: None)
     for r in reports: say(r.line())
-    hn = load_default_model(str(device)) if files else None
-    bar = tqdm(files, desc='protect', unit='photo', disable=not progress or len(files) < 2)
-    for src, rel in bar:
-        rep = protect_photo(src, output_path(src, out_dir, rel), hn, min_face, identity_seed, overwrite, quality,
-                            keep_metadata, check, device, strength, max_strength)
-        reports.append(rep); say(rep.line(check))
+    torch_threads, n_done = torch.get_num_threads(), 0
+    n_threads = use_threads(threads)
+    try:
+        hn = load_default_model(str(device)) if pairs else None
+        bar = tqdm(pairs, desc='protect', unit='photo', disable=not progress or len(pairs) < 2)
+        for src, out in bar:
+            rep = protect_photo(src, out, hn, min_face, identity_seed, overwrite, quality, keep_metadata, check,
+                                device, strength, max_strength, min_prob)
+            reports.append(rep); say(rep.line(check)); n_done += 1
+        interrupted = False
+    except KeyboardInterrupt: interrupted = True
+    finally: torch.set_num_threads(torch_threads)
     if report is not None:
-        card = hn.card if hn is not None else json.loads((assets_dir()/'hn_default.json').read_text())
-        write_json({'settings': dict(min_face=min_face, identity_seed=identity_seed, quality=quality, strength=strength,
-                                     max_strength=max_strength, keep_metadata=keep_metadata, check=check, device=str(device)),
-                    'model': {k: card[k] for k in ('profile', 'source_checkpoint', 'en', 'image_size', 'thresholds')},
-                    'summary': {s: sum(r.status == s for r in reports) for s in ('protected', 'skipped', 'failed')},
-                    'photos': [asdict(r) for r in reports]}, report)
+        card = json.loads((assets_dir()/'hn_default.json').read_text())
+        faces = [r.counts() for r in reports]
+        write_report({'settings': dict(min_face=min_face, identity_seed=identity_seed, quality=quality, strength=strength,
+                                       max_strength=max_strength, keep_metadata=keep_metadata, check=check,
+                                       device=str(device), threads=n_threads, min_prob=min_prob,
+                                       lpips_ceiling=LPIPS_CEILING, psnr_floor=PSNR_FLOOR),
+                      'model': {k: card[k] for k in ('profile', 'source_checkpoint', 'en', 'image_size', 'thresholds')},
+                      'summary': {s: sum(r.status == s for r in reports) for s in ('protected', 'skipped', 'failed')},
+                      'faces': {k: sum(c[k] for c in faces) for k in ('found', 'protected', 'weakly protected', 'skipped', 'possible face')},
+                      'interrupted': interrupted, 'photos': [asdict(r) for r in reports]}, report, overwrite)
+    if interrupted: raise Interrupted(reports, n_done, len(pairs))
     return reports
 
 # %% ../nbs/30_protect.ipynb #f07de723
-def _strength(s: str):
-    if s == 'auto': return s
-    try: v = float(s)
-    except ValueError: raise argparse.ArgumentTypeError(f"'auto' or a number, got {s!r}") from None
-    return v
+def _number(low: float, high: float, auto: bool = False):
+    def parse(s: str):
+        if auto and s == 'auto': return s
+        try: v = float(s)
+        except ValueError: raise argparse.ArgumentTypeError(f"{'auto or ' * auto}a number, got {s!r}") from None
+        if not low < v <= high: raise argparse.ArgumentTypeError(f"must be in ({low:g}, {high:g}], got {s}")
+        return v
+    return parse
+
+def _integer(low: int, high: int | None = None):
+    def parse(s: str):
+        try: v = int(s)
+        except ValueError: raise argparse.ArgumentTypeError(f"an integer, got {s!r}") from None
+        if v < low or (high is not None and v > high):
+            raise argparse.ArgumentTypeError(f"must be {low}..{high}, got {v}" if high else f"must be at least {low}, got {v}")
+        return v
+    return parse
+
+def _device(s: str) -> str:
+    if not re.fullmatch(r'cpu|cuda(:\d+)?', s): raise argparse.ArgumentTypeError(f"cpu, cuda or cuda:N, got {s!r}")
+    if s.startswith('cuda') and not torch.cuda.is_available():
+        raise argparse.ArgumentTypeError(f"{s}: CUDA is not available on this machine (use cpu)")
+    return s
 
 def build_parser() -> argparse.ArgumentParser:
-    "The `featembed` argument parser (subcommand `protect`)."
+    "The `featembed` argument parser (subcommand `protect`); every option value is checked here."
     ap = argparse.ArgumentParser(prog='featembed', description='Face de-identification by feature embedding (featembed).')
     sub = ap.add_subparsers(dest='command', required=True)
     p = sub.add_parser('protect', help='de-identify every face in photos',
@@ -457,27 +766,44 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('paths', nargs='+', metavar='PATH', help='photos and/or folders of photos')
     p.add_argument('-o', '--out-dir', metavar='DIR', help='write outputs here (default: beside each input)')
     p.add_argument('-r', '--recursive', action='store_true', help='also look in subfolders of folders')
-    p.add_argument('--min-face', type=int, default=40, metavar='PX', help='smallest face width to protect, in pixels (default 40)')
-    p.add_argument('--identity-seed', type=int, metavar='N', help='fix the synthetic identities (default: fresh per photo)')
-    p.add_argument('--strength', type=_strength, default='auto', metavar='auto|X',
-                   help="residual gain: 'auto' (default) = smallest of 1,1.5,..,3 that defeats SFace; or a number")
-    p.add_argument('--max-strength', type=float, default=3.0, metavar='X', help='largest gain auto may use (default 3)')
-    p.add_argument('--overwrite', action='store_true', help='replace existing output files')
-    p.add_argument('--quality', type=int, default=95, metavar='Q', help='JPEG/WebP quality 1-100 (default 95)')
-    p.add_argument('--keep-metadata', action='store_true', help='keep EXIF (incl. GPS) and XMP (default: dropped)')
+    p.add_argument('--min-face', type=_integer(1), default=40, metavar='PX', help='smallest face width to protect, in pixels (default 40)')
+    p.add_argument('--identity-seed', type=_integer(0), metavar='N', help='fix the synthetic identities, N >= 0 (default: fresh per photo)')
+    p.add_argument('--strength', type=_number(0, 10, auto=True), default='auto', metavar='auto|X',
+                   help="residual gain: 'auto' (default) = smallest of 1,1.5,..,3 that defeats SFace within the quality floor; or a number")
+    p.add_argument('--max-strength', type=_number(0, 10), default=3.0, metavar='X', help='largest gain auto may use (default 3)')
+    p.add_argument('--overwrite', action='store_true', help='replace existing output files (and an existing --report file)')
+    p.add_argument('--quality', type=_integer(1, 100), default=95, metavar='Q', help='JPEG/WebP quality 1-100 (default 95)')
+    p.add_argument('--keep-metadata', action='store_true', help='keep EXIF (incl. GPS) and XMP, without thumbnails (default: dropped)')
     p.add_argument('--check', metavar='RECOGNIZER', help='report each face\'s cosine to the original under this recogniser (e.g. dlib)')
-    p.add_argument('--report', metavar='FILE', help='write a JSON report (per face) here')
-    p.add_argument('--device', default='cpu', help='cpu (default) or cuda')
+    p.add_argument('--report', metavar='FILE', help='write a JSON report (per face) here; never replaces a file without --overwrite')
+    p.add_argument('--device', type=_device, default='cpu', help='cpu (default), cuda or cuda:N')
+    p.add_argument('--threads', type=_integer(1), metavar='N', help='torch threads (default: free physical cores, or $OMP_NUM_THREADS)')
     p.add_argument('--no-progress', action='store_true', help='no progress bar')
     return ap
 
+def _in_main_thread() -> bool:
+    import threading
+    return threading.current_thread() is threading.main_thread()
+
 def main(argv=None) -> int:
-    "Console entry point `featembed`; returns the exit status."
-    args = build_parser().parse_args(argv)
+    "Console entry point `featembed`; returns the exit status (SIGTERM is handled like Ctrl-C)."
+    try: args = build_parser().parse_args(argv)
+    except SystemExit as e: return e.code if isinstance(e.code, int) else 2
+    got = {}
+    def on_sigterm(signum, frame):
+        got['signal'] = signum; raise KeyboardInterrupt
+    old = signal.signal(signal.SIGTERM, on_sigterm) if _in_main_thread() else None
     try:
         reports = protect(args.paths, args.out_dir, args.recursive, args.min_face, args.identity_seed, args.overwrite,
                           args.quality, args.keep_metadata, args.check, args.report, args.device,
-                          not args.no_progress, args.strength, args.max_strength)
+                          not args.no_progress, args.strength, args.max_strength, threads=args.threads)
     except (OutputDirError, ValueError, FileNotFoundError) as e:
         print(f"featembed protect: error: {e}", file=sys.stderr); return 2
+    except KeyboardInterrupt as e:
+        done = f"after {e.done} of {e.total} photos" if isinstance(e, Interrupted) else 'before any photo'
+        how = 'SIGTERM' if got.get('signal') == signal.SIGTERM else 'Ctrl-C'
+        print(f"featembed protect: interrupted by {how} {done}; the photo in progress was not written", file=sys.stderr)
+        return 143 if how == 'SIGTERM' else 130
+    finally:
+        if old is not None: signal.signal(signal.SIGTERM, old)
     return 1 if any(r.status == 'failed' for r in reports) else 0

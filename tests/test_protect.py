@@ -1,6 +1,6 @@
 """`featembed protect` end to end (through `main([...])` and `protect()`) on photos that ship in packages
 (scikit-image's astronaut, matplotlib's grace_hopper.jpg), and every bad input the issue lists."""
-import hashlib, json, os, resource
+import hashlib, json, os, re, resource, signal, stat, struct, subprocess, io
 import numpy as np, pandas as pd, pytest
 from PIL import Image
 from featembed_nb.paths import repo_root
@@ -19,6 +19,10 @@ def outside_mask(shape, boxes):
     img = np.zeros((*shape[:2], 3), np.uint8)
     for b in boxes: paste_change(img, m, crop_square(b))
     return img.max(-1) == 0
+
+def one_face_changed(line):
+    "The line says one face was found and changed (protected, or weakly protected when the quality floor stopped it)."
+    return re.search(r'1 face found, (1 protected, 0 weakly protected|0 protected, 1 weakly protected), 0 skipped', line) is not None
 
 def run(argv, capsys):
     code = main(['protect', '--no-progress', *map(str, argv)])
@@ -74,14 +78,14 @@ def test_exif_orientation_and_overwrite(tmp_path, astro, capsys):
     Image.fromarray(np.ascontiguousarray(np.rot90(astro, -1))).save(src, exif=ex)
     code, lines, _ = run([src, '--identity-seed', '3'], capsys)
     out = tmp_path/'rot_protected.jpg'
-    assert code == 0 and '1 protected' in lines[0]
+    assert code == 0 and one_face_changed(lines[0]), lines
     view = np.asarray(Image.open(out)).astype(int); assert view.shape == astro.shape   # upright, as a viewer shows it
     assert np.abs(view - astro)[350:].mean() < 4 < np.abs(view - np.rot90(astro, 2))[350:].mean()
     first = sha(out)
     code, lines, _ = run([src], capsys)
     assert code == 0 and 'exists' in lines[0] and sha(out) == first      # never overwritten by default
     code, lines, _ = run([src, '--overwrite', '--identity-seed', '4'], capsys)
-    assert code == 0 and '1 protected' in lines[0] and sha(out) != first
+    assert code == 0 and one_face_changed(lines[0]) and sha(out) != first
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith('.')] == []   # no temporary files left
 
 def test_bad_files(tmp_path, astro, capsys):
@@ -110,7 +114,7 @@ def test_no_face_and_small_faces(tmp_path, astro, capsys):
     Image.fromarray(astro).resize((160, 160)).save(tmp_path/'tiny.png')   # face ~27 px wide
     code, lines, _ = run([tmp_path/'coffee.png', tmp_path/'tiny.png', '--min-face', '40'], capsys)
     assert code == 0 and 'no face found' in lines[0] and '0 protected' in lines[0]
-    assert '1 face found, 0 protected, 1 skipped' in lines[1] and '< --min-face 40' in lines[1]
+    assert '1 face found, 0 protected, 0 weakly protected, 1 skipped' in lines[1] and '< --min-face 40' in lines[1]
     assert sorted(p.name for p in tmp_path.iterdir()) == ['coffee.png', 'tiny.png']
 
 @pytest.mark.parametrize('mode,ext', [('L', 'png'), ('RGBA', 'png'), ('CMYK', 'jpg'), ('LA', 'webp')])
@@ -121,7 +125,7 @@ def test_modes(tmp_path, astro, mode, ext, capsys):
         img = img.convert('RGBA'); img.putalpha(alpha)
     img = img.convert(mode); src = tmp_path/f'a.{ext}'; img.save(src)
     code, lines, _ = run([src, '--identity-seed', '0'], capsys)
-    assert code == 0 and '1 protected' in lines[0], lines
+    assert code == 0 and one_face_changed(lines[0]), lines
     out = Image.open(tmp_path/f'a_protected.{ext}'); orig = Image.open(src)
     assert out.size == orig.size
     if ext == 'png':
@@ -160,7 +164,7 @@ def test_huge_photo(tmp_path, astro, capsys):
     src = tmp_path/'huge.jpg'; Image.fromarray(big).save(src, quality=90); del big, face
     before = sha(src)
     code, lines, _ = run([src, '--identity-seed', '0'], capsys)
-    assert code == 0 and '1 face found, 1 protected' in lines[0], lines
+    assert code == 0 and one_face_changed(lines[0]), lines
     out = Image.open(tmp_path/'huge_protected.jpg'); assert out.size == (12000, 9000) and sha(src) == before
     corner = np.asarray(out.crop((0, 0, 2000, 2000))); assert np.abs(corner.astype(int) - 120).max() <= 2
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
