@@ -169,3 +169,161 @@ def test_huge_photo(tmp_path, astro, capsys):
     corner = np.asarray(out.crop((0, 0, 2000, 2000))); assert np.abs(corner.astype(int) - 120).max() <= 2
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
     assert peak_gb < 3.5, f'peak memory {peak_gb:.1f} GB'                # photo itself is 0.32 GB as RGB
+
+
+# ---- issue 14: every defect below failed before the fix ----
+
+@pytest.fixture(scope='module')
+def small_astro(astro):
+    return np.asarray(Image.fromarray(astro).resize((256, 256), Image.BICUBIC))   # one ~115 px face, quick to protect
+
+def exif_with_thumbnail(thumb: bytes, make: bytes = b'TestCam\x00') -> bytes:
+    "EXIF (little-endian TIFF) with IFD0 = Make and IFD1 = a JPEG thumbnail, as cameras write it."
+    ifd0 = struct.pack('<H', 1) + struct.pack('<HHII', 0x010F, 2, len(make), 26) + struct.pack('<I', 26 + len(make))
+    off = 26 + len(make) + 30
+    ifd1 = struct.pack('<H', 2) + struct.pack('<HHII', 0x0201, 4, 1, off) + struct.pack('<HHII', 0x0202, 4, 1, len(thumb)) + struct.pack('<I', 0)
+    return b'Exif\x00\x00II*\x00' + struct.pack('<I', 8) + ifd0 + make + ifd1 + thumb
+
+def test_report_never_replaces_a_file(tmp_path, small_astro, capsys):        # defect 1
+    for n in ('rep1.jpg', 'rep2.jpg'): Image.fromarray(small_astro).save(tmp_path/n)
+    before = sha(tmp_path/'rep1.jpg')
+    code, lines, err = run(['--report', tmp_path/'rep1.jpg', tmp_path/'rep2.jpg'], capsys)
+    assert code == 2 and 'rep1.jpg' in err and len(err.splitlines()) == 1 and sha(tmp_path/'rep1.jpg') == before
+    assert not (tmp_path/'rep2_protected.jpg').exists()                     # refused before any work
+    code, _, err = run(['--report', tmp_path/'rep1.jpg', tmp_path/'rep2.jpg', '--overwrite'], capsys)
+    assert code == 2 and sha(tmp_path/'rep1.jpg') == before                  # a photo is never replaced by a report
+    (tmp_path/'folder').mkdir()
+    code, _, err = run(['--report', tmp_path/'folder', tmp_path/'rep2.jpg'], capsys)
+    assert code == 2 and 'folder' in err and 'Traceback' not in err and not (tmp_path/'rep2_protected.jpg').exists()
+    (tmp_path/'r.json').write_text('keep me')
+    code, _, err = run(['--report', tmp_path/'r.json', tmp_path/'rep2.jpg'], capsys)
+    assert code == 2 and '--overwrite' in err and (tmp_path/'r.json').read_text() == 'keep me'
+    code, _, _ = run(['--report', tmp_path/'r.json', tmp_path/'rep2.jpg', '--overwrite', '--identity-seed', '0'], capsys)
+    assert code == 0 and json.loads((tmp_path/'r.json').read_text())['faces']['found'] == 1
+
+def test_keep_metadata_drops_thumbnails(tmp_path, small_astro):             # defect 2
+    tb = io.BytesIO(); Image.fromarray(small_astro).resize((160, 160)).save(tb, 'JPEG'); thumb = tb.getvalue()
+    src = tmp_path/'t.jpg'; Image.fromarray(small_astro).save(src, exif=exif_with_thumbnail(thumb))
+    assert thumb in src.read_bytes()
+    reps = protect([src], keep_metadata=True, progress=False, echo=False, identity_seed=0)
+    out = tmp_path/'t_protected.jpg'
+    assert reps[0].status == 'protected' and Image.open(out).getexif().get(0x010F) == 'TestCam'   # EXIF kept ...
+    assert thumb[2:200] not in out.read_bytes() and out.read_bytes().count(b'\xff\xd8') == 1       # ... no picture in it
+    from PIL import ExifTags
+    assert not dict(Image.open(out).getexif().get_ifd(ExifTags.IFD.IFD1))
+
+def test_mpo_primary_picture_protected(tmp_path, small_astro):              # defects 9 and 2 (MPO's second picture)
+    src = tmp_path/'cam.jpg'
+    Image.fromarray(small_astro).save(src, 'MPO', save_all=True, append_images=[Image.fromarray(small_astro[:, ::-1])])
+    assert Image.open(src).format == 'MPO' and Image.open(src).n_frames == 2
+    reps = protect([src], keep_metadata=True, progress=False, echo=False, identity_seed=0)
+    out = Image.open(tmp_path/'cam_protected.jpg')
+    assert reps[0].status == 'protected' and out.format == 'JPEG' and getattr(out, 'n_frames', 1) == 1
+    assert b'MPF\x00' not in (tmp_path/'cam_protected.jpg').read_bytes()
+    assert np.abs(np.asarray(out).astype(int) - small_astro).mean() < 10      # the primary picture, not the mirrored one
+
+def test_name_collisions(tmp_path, small_astro, capsys):                    # defect 3
+    for d in ('d1', 'd2'): (tmp_path/d).mkdir(); Image.fromarray(small_astro if d == 'd1' else small_astro[:, ::-1]).save(tmp_path/d/'a.jpg')
+    code, lines, _ = run([tmp_path/'d1'/'a.jpg', tmp_path/'d2'/'a.jpg', '-o', tmp_path/'out', '--identity-seed', '0'], capsys)
+    assert code == 1 and len(lines) == 2
+    fail = next(l for l in lines if 'FAILED' in l); assert str(tmp_path/'d2'/'a.jpg') in fail and 'a_protected.jpg' in fail
+    first = sha(tmp_path/'out'/'a_protected.jpg')
+    code, lines, _ = run([tmp_path/'d1'/'a.jpg', tmp_path/'d2'/'a.jpg', '-o', tmp_path/'out', '--overwrite', '--identity-seed', '0'], capsys)
+    assert code == 1 and sum('FAILED' in l for l in lines) == 1
+    prot = np.asarray(Image.open(tmp_path/'out'/'a_protected.jpg')).astype(int)
+    assert np.abs(prot - small_astro).mean() < np.abs(prot - small_astro[:, ::-1]).mean()   # still d1's photo
+    # an output that is another input is never replaced
+    (tmp_path/'d1'/'a_protected.jpg').write_bytes((tmp_path/'d1'/'a.jpg').read_bytes()); keep = sha(tmp_path/'d1'/'a_protected.jpg')
+    code, lines, _ = run([tmp_path/'d1'/'a.jpg', tmp_path/'d1'/'a_protected.jpg', '--overwrite'], capsys)
+    assert code == 1 and sha(tmp_path/'d1'/'a_protected.jpg') == keep and any('one of the inputs' in l for l in lines)
+
+def test_output_keeps_input_mode(tmp_path, small_astro):                    # defect 4
+    src = tmp_path/'p.png'; Image.fromarray(small_astro).save(src); os.chmod(src, 0o600)
+    protect([src], progress=False, echo=False, identity_seed=0)
+    assert stat.S_IMODE((tmp_path/'p_protected.png').stat().st_mode) == 0o600
+    os.chmod(src, 0o666); old = os.umask(0o027)
+    try: protect([src], progress=False, echo=False, identity_seed=0, overwrite=True)
+    finally: os.umask(old)
+    assert stat.S_IMODE((tmp_path/'p_protected.png').stat().st_mode) == 0o640
+
+def test_check_unavailable_before_work(tmp_path, small_astro, capsys, monkeypatch):   # defect 5
+    import featembed_nb.recognizers as recs
+    class Missing:
+        available = False
+    real = recs.get_recognizer
+    monkeypatch.setattr(recs, 'get_recognizer', lambda name, device='cpu': Missing() if name == 'arcface_r50' else real(name, device))
+    src = tmp_path/'a.jpg'; Image.fromarray(small_astro).save(src)
+    code, lines, err = run([src, '--check', 'arcface_r50'], capsys)
+    assert code == 2 and 'arcface_r50' in err and 'weights' in err and not lines
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['a.jpg']          # nothing written
+
+def test_errors_name_the_step(tmp_path, small_astro, monkeypatch):
+    import featembed_nb.protect as P
+    src = tmp_path/'a.jpg'; Image.fromarray(small_astro).save(src)
+    def boom(*a, **k): raise OSError(28, 'No space left on device')
+    monkeypatch.setattr(P, '_move_into_place', boom)
+    rep = protect([src], progress=False, echo=False)[0]
+    assert rep.status == 'failed' and rep.message.startswith('writing') and 'No space left' in rep.message
+    assert [p.name for p in tmp_path.iterdir()] == ['a.jpg']               # temporary file removed
+
+def test_sigterm_and_ctrl_c(tmp_path, small_astro, capsys, monkeypatch):    # defects 6 and 10 (Ctrl-C)
+    import featembed_nb.protect as P
+    src = tmp_path/'a.jpg'; Image.fromarray(small_astro).save(src)
+    real = P._savable
+    def term_while_saving(im, fmt): os.kill(os.getpid(), signal.SIGTERM); return real(im, fmt)
+    monkeypatch.setattr(P, '_savable', term_while_saving)
+    code, lines, err = run([src], capsys)
+    assert code == 143 and len(err.splitlines()) == 1 and 'SIGTERM' in err and 'Traceback' not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['a.jpg']        # no output, no temporary file
+    assert signal.getsignal(signal.SIGTERM) is not None
+    def ctrl_c(*a, **k): raise KeyboardInterrupt
+    monkeypatch.setattr(P, 'protect_photo', ctrl_c)
+    code, _, err = run([src, '--report', tmp_path/'r.json'], capsys)
+    assert code == 130 and len(err.splitlines()) == 1 and 'Ctrl-C' in err
+    assert json.loads((tmp_path/'r.json').read_text())['interrupted'] is True
+
+def test_stale_temps_removed_on_next_run(tmp_path, small_astro):           # defect 6
+    src = tmp_path/'a.png'; Image.fromarray(small_astro).save(src)
+    dead = subprocess.Popen(['true']); dead.wait()
+    stale = tmp_path/f'.a_protected.png.featembed-{dead.pid}-k9x.tmp'; stale.write_bytes(b'half a photo')
+    old = tmp_path/'.a_protected.png.x1y2z3w4.tmp'; old.write_bytes(b'x'); os.utime(old, (1e9, 1e9))   # an earlier version's
+    protect([src], progress=False, echo=False)
+    assert not stale.exists() and not old.exists() and (tmp_path/'a_protected.png').exists()
+
+def test_tiny_photos_have_no_face(tmp_path, capsys):                       # defect 7
+    for name, size in [('dot.png', (1, 1)), ('thin.png', (400, 19)), ('tall.jpg', (12, 300)), ('pano.png', (20000, 30))]:
+        Image.new('RGB', size, (128, 100, 90)).save(tmp_path/name)
+    code, lines, err = run(sorted(tmp_path.iterdir()), capsys)
+    assert code == 0 and len(lines) == 4 and all('no face found' in l for l in lines), (lines, err)
+
+@pytest.mark.parametrize('option', [['--device', 'foo'], ['--identity-seed', '-1'], ['--min-face', '-5'], ['--max-strength', '-1'],
+                                    ['--max-strength', 'x'], ['--strength', '0'], ['--quality', '0'], ['--threads', '0'],
+                                    ['--min-face', '1.5']])
+def test_options_checked_at_parse_time(tmp_path, option, capsys):          # defect 8
+    code, lines, err = run([tmp_path/'none.jpg', *option], capsys)
+    assert code == 2 and option[0] in err and 'Traceback' not in err and not lines
+
+def test_folder_mode(tmp_path, small_astro, capsys):                        # defect 10
+    d = tmp_path/'in'; (d/'.thumbs').mkdir(parents=True)
+    Image.fromarray(small_astro).save(d/'real_protected.jpg')               # a real photo with this name
+    Image.fromarray(small_astro).save(d/'.thumbs'/'t.jpg')
+    Image.fromarray(small_astro).save(d/'b.gif'); Image.fromarray(small_astro).save(d/'c.bmp')
+    (d/'d.heic').write_bytes(b'\x00\x00\x00\x18ftypheic'); (d/'notes.txt').write_text('x')
+    code, lines, _ = run([d, '-r', '--identity-seed', '0'], capsys)
+    assert code == 0 and len(lines) == 4, lines
+    for name in ('b.gif', 'c.bmp', 'd.heic'): assert sum(name in l and 'unsupported' in l for l in lines) == 1, name
+    assert (d/'real_protected_protected.jpg').exists() and not (d/'.thumbs'/'t_protected.jpg').exists()
+    code, lines, _ = run([d, '-r'], capsys)                                    # the earlier output is not protected again
+    assert code == 0 and not any('real_protected_protected.jpg:' in l for l in lines)
+
+def test_weakly_protected_and_possible_faces(tmp_path, small_astro, capsys, monkeypatch):
+    import featembed_nb.protect as P
+    src = tmp_path/'a.png'; Image.fromarray(small_astro).save(src)
+    monkeypatch.setattr(P, 'LPIPS_CEILING', 0.0); monkeypatch.setattr(P, 'PSNR_FLOOR', 99.0)   # no strength passes
+    rep = protect([src], progress=False, echo=False, identity_seed=0, report=tmp_path/'r.json')[0]
+    f = rep.faces[0]
+    assert f.status == 'weakly protected' and f.strength == 1.0 and 'quality floor' in f.reason and not f.en_target_met
+    assert '0 protected, 1 weakly protected' in rep.line() and (tmp_path/'a_protected.png').exists()
+    assert json.loads((tmp_path/'r.json').read_text())['faces']['weakly protected'] == 1
+    rep = protect([src], progress=False, echo=False, min_prob=1.01, overwrite=True)[0]   # every detection below the cut
+    assert rep.status == 'skipped' and 'possible face, not protected' in rep.line() and 'no face found' in rep.line()
