@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.featembed-installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export MPLBACKEND := Agg
 
-.PHONY: setup data repro test test-notebooks test-pytest export clean-notebooks
+.PHONY: setup data repro test test-fast test-notebooks test-pytest export clean-notebooks
 
 setup: $(STAMP)
 $(STAMP): requirements.txt setup.py settings.ini
@@ -28,6 +28,10 @@ repro: data
 test: data test-notebooks test-pytest
 
 test-notebooks: setup
+	$(BIN)/nbdev_test --n_workers 2 --flags slow
+
+# quick loop while editing notebooks: skips the `#| slow` cells (real data, recogniser weights, MTCNN)
+test-fast: setup
 	$(BIN)/nbdev_test --n_workers 2
 
 test-pytest: setup

@@ -81,5 +81,6 @@ def test_trained_checkpoint_runs_through_evaluation(tiny_run, lfw_data):
     assert r.returncode == 0, r.stderr[-3000:]
     tab = pd.read_csv(tmp/'eval'/'table.csv')
     assert tab.recognizer.tolist() == ['sface', 'dlib'] and tab.white_box.tolist() == [True, False]
-    assert (tab.psnr > 20).all() and tab.asr.between(0, 1).all()        # |D - C| <= HN's residual bound
+    assert (tab.psnr > 20).all()                                       # |D - C| <= HN's residual bound
+    assert (tab.asr <= 0.5).all(), tab.asr                             # a 2-step HN barely changes faces: most pairs still match
     assert len(list((tmp/'renders').glob('hn-*/*/*.png'))) >= 10
