@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['SETTING_COLUMNS', 'parse_runs', 'read_runs', 'renders_of', 'asr_bars', 'difference_image', 'examples_figure',
-           'wide_table', 'splice', 'stage_times']
+__all__ = ['SETTING_COLUMNS', 'PAPER_CLAIMS', 'parse_runs', 'read_runs', 'renders_of', 'asr_bars', 'difference_image',
+           'examples_figure', 'wide_table', 'black_box_asr', 'claims_table', 'splice', 'stage_times']
 
 # %% ../nbs/15_experiment_reports.ipynb #5df31a5b
 SETTING_COLUMNS = ['setting', 'method', 'recognizer', 'white_box', 'psnr', 'ssim', 'lpips', 'asr', 'rank1', 'rank5',
@@ -78,7 +78,7 @@ def examples_figure(covers: list[np.ndarray], settings: dict[str, list[np.ndarra
     return fig
 
 # %% ../nbs/15_experiment_reports.ipynb #d9a36f52
-def wide_table(df: pd.DataFrame, index: str = 'setting', per_recognizer=('asr', 'rank1'), once=('psnr', 'ssim')) -> pd.DataFrame:
+def wide_table(df: pd.DataFrame, index: str = 'setting', per_recognizer=('asr', 'rank1'), once=('psnr', 'ssim', 'lpips')) -> pd.DataFrame:
     "One row per `index` value: the `once` columns, then `<value> <recognizer>` (percent) for each of `per_recognizer`."
     order = list(dict.fromkeys(df[index]))
     out = df.groupby(index, sort=False)[[c for c in once if c in df]].first().reindex(order)
@@ -88,6 +88,76 @@ def wide_table(df: pd.DataFrame, index: str = 'setting', per_recognizer=('asr', 
         w.columns = [f"{v.upper()} {r}{'*' if wb.get(r, False) else ''} [%]" for r in w.columns]
         out = out.join(w)
     return out.reset_index()
+
+# %% ../nbs/15_experiment_reports.ipynb #48aef907
+PAPER_CLAIMS = {
+    'C1': 'lower LPIPS and higher black-box ASR than the adversarial-example methods (LGC, TIP-IM, Fawkes)',
+    'C2': 'robust to blur, JPEG and bit-depth reduction, while the adversarial examples lose their effect',
+    'C3': 'near + far de-identifies better than near alone',
+    'C4': 'a face as E de-identifies better than noise or an object photo',
+    'C5': 'a real and a synthetic E de-identify about equally',
+    'C6': "D takes E's identity: D is matched to another photo of E's person",
+}
+
+def _num(s): return pd.to_numeric(s, errors='coerce')
+
+def black_box_asr(t: pd.DataFrame, by: str) -> pd.Series:
+    "Mean ASR over the black-box recognisers (rows with `white_box` False), per value of `by`."
+    bb = t[~t.white_box.astype(bool)]
+    return bb.groupby(by, sort=False).asr.mean()
+
+def _pick(s: pd.Series, prefix: str):
+    hits = [k for k in s.index if str(k).startswith(prefix)]
+    if len(hits) != 1: raise KeyError(f"{prefix!r} names {len(hits)} rows of {list(s.index)}")
+    return hits[0], float(s[hits[0]])
+
+def _pct(x): return f"{100 * x:.0f}%"
+
+def _order(better: list[bool], worse: list[bool]) -> str:
+    return 'reproduced' if all(better) else 'reversed' if all(worse) else 'not reproduced'
+
+def claims_table(tables: dict[str, pd.DataFrame], hn: str = 'hn_offline_g1',
+                 aes: dict | None = None, robust_hn: str = 'HN (offline)', robust_aes=('LGC eps4', 'TIP-IM', 'Fawkes'),
+                 margin: float = 0.05) -> pd.DataFrame:
+    "The paper's claims C1-C6 with the measured numbers and a verdict, from the result tables in `tables`."
+    aes = aes or {'LGC ε4': 'lgc_eps4', 'TIP-IM': 'tipim', 'Fawkes': 'fawkes'}
+    rows = []
+    def add(cid, source, measured, verdict): rows.append(dict(claim=cid, paper=PAPER_CLAIMS[cid], measured=measured, verdict=verdict, source=source))
+    if (t := tables.get('comparison')) is not None:
+        asr = black_box_asr(t, 'method'); lp = t.groupby('method', sort=False).lpips.first().pipe(_num)
+        a_hn = float(asr[hn]); asr_better = [a_hn > asr[m] for m in aes.values()]
+        text = f"black-box ASR: HN {_pct(a_hn)}; " + ', '.join(f"{n} {_pct(asr[m])}" for n, m in aes.items())
+        if lp[[hn, *aes.values()]].isna().any():
+            add('C1', 'comparison', text + '; LPIPS not measured for every method', 'not measured')
+        else:
+            lp_better = [lp[hn] < lp[m] for m in aes.values()]
+            text += '; LPIPS(alex): HN ' + f"{lp[hn]:.3f}; " + ', '.join(f"{n} {lp[m]:.3f}" for n, m in aes.items())
+            add('C1', 'comparison', text, _order([a and b for a, b in zip(asr_better, lp_better)],
+                                                 [not a and not b for a, b in zip(asr_better, lp_better)]))
+    if (t := tables.get('robustness_compare')) is not None:
+        bb = t[~t.white_box.astype(bool)].groupby(['method', 'transform'], sort=False).asr.mean()
+        def drop(m): base = bb[(m, 'none')]; return float((base - bb[m].drop('none')).mean())
+        d_hn = drop(robust_hn); d_ae = {m: drop(m) for m in robust_aes}
+        add('C2', 'robustness_compare',
+            f"mean black-box ASR change after blur/JPEG/bit depth: HN {round(-100 * d_hn):+d} pts; "
+            + ', '.join(f"{m} {round(-100 * d):+d} pts" for m, d in d_ae.items()),
+            _order([d_hn <= margin and d > d_hn for d in d_ae.values()], [d_hn > d for d in d_ae.values()]))
+    if (t := tables.get('ablation')) is not None:
+        s = black_box_asr(t, 'setting'); (na, a), (nc, c) = _pick(s, '(a)'), _pick(s, '(c)')
+        add('C3', 'ablation', f"black-box ASR: {nc} {_pct(c)} vs {na} {_pct(a)}", _order([c > a + margin], [a > c + margin]))
+    if (t := tables.get('embed_type')) is not None:
+        s = black_box_asr(t, 'setting'); (nf, f), (nn_, n), (no, o) = _pick(s, 'face'), _pick(s, 'noise'), _pick(s, 'object')
+        add('C4', 'embed_type', f"black-box ASR: {nf} {_pct(f)}, {nn_} {_pct(n)}, {no} {_pct(o)}",
+            _order([f > n + margin, f > o + margin], [f < n - margin, f < o - margin]))
+    if (t := tables.get('real_vs_fake')) is not None:
+        s = black_box_asr(t, 'setting'); (nr, r), (ns, y) = _pick(s, 'real'), _pick(s, 'synthetic')
+        add('C5', 'real_vs_fake', f"black-box ASR: {nr} {_pct(r)}, {ns} {_pct(y)}",
+            'reproduced' if abs(r - y) <= 2 * margin else 'not reproduced')
+    if (t := tables.get('individuality')) is not None:
+        s = black_box_asr(t, 'setting'); g, d = float(s['(G1, E2)']), float(s['(D1, E2)'])
+        add('C6', 'individuality', f"black-box ASR of (D1, E2) {_pct(d)} against (G1, E2) {_pct(g)} before de-identification "
+            "(the paper: a clear fall, D1 matched to E's person)", _order([d < g - 2 * margin], [d > g + margin / 5]))
+    return pd.DataFrame(rows, columns=['claim', 'paper', 'measured', 'verdict', 'source'])
 
 # %% ../nbs/15_experiment_reports.ipynb #63909ced
 def splice(text: str, name: str, body: str) -> str:

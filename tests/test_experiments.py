@@ -66,3 +66,18 @@ def test_individuality(runs):
         assert tab.loc[(r, '(G1, E2)'), 'e1_e2_cos'] > tab.loc[(r, '(G1, E2)'), 'threshold']   # E1, E2: the same person
         assert tab.loc[(r, '(G1, E2)'), 'lfw_matched_to_e'] <= 0.1 and tab.loc[(r, '(G1, E2)'), 'impostor_far'] <= 0.1
     for f in ('cosines.png', 'examples.png'): assert (out/f).read_bytes()[:4] == b'\x89PNG'
+
+def test_report_writes_claims_from_the_tables(tmp_path):
+    "The report stage on a copy of the committed result tables: six claims with verdicts, spliced into a README copy."
+    import shutil
+    res = tmp_path/'results'
+    for k in ('comparison', 'robustness_compare', 'ablation', 'embed_type', 'real_vs_fake', 'individuality', 'summary'):
+        if not (ROOT/'results'/k/'table.csv').exists(): pytest.skip(f'results/{k} not produced: run its stage')
+        shutil.copytree(ROOT/'results'/k, res/k)
+    readme = tmp_path/'README.md'; readme.write_text('intro\n<!-- results:all -->\nSTALE TEXT\n<!-- /results:all -->\nend\n')
+    papermill('report.ipynb', tmp_path/'report.ipynb', results=res, out_md=tmp_path/'out.md', readme=readme)
+    claims = pd.read_csv(res/'claims'/'table.csv')
+    assert claims.claim.tolist() == [f'C{i}' for i in range(1, 7)]
+    assert set(claims.verdict) <= {'reproduced', 'reversed', 'not reproduced', 'not measured'}
+    text = readme.read_text()
+    assert text.startswith('intro') and text.rstrip().endswith('end') and 'STALE TEXT' not in text and "### The paper's claims" in text
