@@ -81,3 +81,19 @@ def test_report_writes_claims_from_the_tables(tmp_path):
     assert set(claims.verdict) <= {'reproduced', 'reversed', 'not reproduced', 'not measured'}
     text = readme.read_text()
     assert text.startswith('intro') and text.rstrip().endswith('end') and 'STALE TEXT' not in text and "### The paper's claims" in text
+
+def test_linkability_stage_tiny(tmp_path):
+    "The linkability stage on 1 genuine pair per fold with two recognisers: every policy measured against the clean baseline."
+    from featembed_nb.paths import has_data
+    if not has_data('lfw', 'pairs.txt'): pytest.skip('LFW data missing: run `dvc pull` (or `make data`) first')
+    rec_csv = ROOT/'results'/'recognizers.csv'
+    if not rec_csv.exists(): pytest.skip('results/recognizers.csv missing: run `dvc repro recognizers`')
+    papermill('linkability.ipynb', tmp_path/'l.ipynb', per_fold=1, recognizers=RECS, eval_cache=tmp_path/'cache',
+              embeddings_dir=tmp_path/'none', out_dir=tmp_path/'out', recognizers_csv=rec_csv)
+    tab = pd.read_csv(tmp_path/'out'/'table.csv')
+    assert tab.policy.tolist() == ['none (clean photos)', 'per_photo', 'per_person', 'global'] * 2
+    assert tab.recognizer.tolist() == ['sface'] * 4 + ['dlib'] * 4 and tab.white_box.tolist() == [True] * 4 + [False] * 4
+    clean, prot = tab[tab.policy.str.startswith('none')], tab[~tab.policy.str.startswith('none')]
+    assert (clean.linked_clean >= 0.9).all() and clean.linked_protected.isna().all()        # 10 clean pairs: all or all but one match
+    assert (prot.linked_cross < prot.linked_clean).all()                                    # protection breaks the paper's pair
+    assert tab.n_pairs.eq(10).all() and (tmp_path/'out'/'linkability.png').read_bytes()[:4] == b'\x89PNG'
