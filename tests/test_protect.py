@@ -44,7 +44,7 @@ def test_end_to_end_png(tmp_path, astro, capsys):
     code, lines, err = run([src, '--check', 'dlib', '--report', tmp_path/'r.json', '--identity-seed', '0'], capsys)
     out = tmp_path/'astro_protected.png'
     assert code == 0 and out.exists() and sha(src) == before, (lines, err)
-    assert len(lines) == 1 and '1 face found, 1 protected' in lines[0] and 'dlib cosine' in lines[0]
+    assert len(lines) == 1 and one_face_changed(lines[0]) and 'dlib cosine' in lines[0], lines
     rep = json.loads((tmp_path/'r.json').read_text())
     face = rep['photos'][0]['faces'][0]
     prot = np.asarray(Image.open(out))
