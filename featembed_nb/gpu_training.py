@@ -6,6 +6,7 @@
 from __future__ import annotations
 import hashlib, io, json
 from pathlib import Path
+import lpips
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -37,7 +38,6 @@ class VGGAppearanceLoss(nn.Module):
     def __init__(self, model: nn.Module | None = None):
         super().__init__(); self.model = model if model is not None else load_lpips('vgg')
     def forward(self, cover, output):
-        import lpips
         m = self.model
         with torch.no_grad(): fc = m.net(m.scaling_layer(cover * 2 - 1))
         fd = m.net(m.scaling_layer(output * 2 - 1))
