@@ -7,7 +7,7 @@ so their minutes overstate what `dvc repro`, which runs one stage at a time, tak
 import os, platform
 from featembed_nb.paths import repo_root
 from featembed_nb.experiment_reports import stage_times
-from featembed_nb.reports import write_table
+from featembed_nb.files import write_table
 
 def cpu_name() -> str:
     try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))

@@ -24,7 +24,7 @@ def portraits(side: int = 1024) -> dict[str, Image.Image]:
 def load_model(checkpoint):
     "An HN from `checkpoint` dressed like protect's shipped model (its identity bank and card)."
     from featembed_nb.protect import load_default_model
-    from featembed_nb.training import load_hiding_network
+    from featembed_nb.inference import load_hiding_network
     shipped = load_default_model()
     hn = load_hiding_network(checkpoint)
     hn.identities, hn.card = shipped.identities, {**shipped.card, 'source_checkpoint': {'path': str(checkpoint)}}

@@ -14,7 +14,7 @@ from .geometry import similarity_to_template, _pixel_to_norm
 from .imagenet import load_lpips
 from .losses import rec_loss, near_loss, far_loss
 from .training import Trainer, TrainConfig, Pool, batch_images, mirror_landmarks
-from .reports import atomic_path, write_text
+from .files import atomic_path, write_text
 
 # %% auto #0
 __all__ = ['crop_theta', 'align_with_theta', 'VGGAppearanceLoss', 'pool_thetas', 'GPUTrainer', 'save_parts', 'load_parts']

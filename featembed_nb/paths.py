@@ -8,8 +8,8 @@ import os
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['repo_root', 'data_dir', 'DataMissingError', 'require_data', 'has_data', 'weights_dir', 'shared_models_dir',
-           'results_dir']
+__all__ = ['repo_root', 'repo_path', 'data_dir', 'DataMissingError', 'require_data', 'has_data', 'weights_dir',
+           'shared_models_dir', 'results_dir']
 
 # %% ../nbs/00_paths.ipynb #d16ada16
 def repo_root() -> Path:
@@ -19,6 +19,11 @@ def repo_root() -> Path:
     except NameError: pass  # running inside the notebook: look upwards for settings.ini
     here = Path.cwd().resolve()
     return next((p for p in (here, *here.parents) if (p/'settings.ini').exists()), here)
+
+def repo_path(p) -> Path:
+    "`p` as given if absolute, else relative to the checkout (the stages pass paths relative to it)."
+    p = Path(p); return p if p.is_absolute() else repo_root()/p
+
 
 # %% ../nbs/00_paths.ipynb #2466e6f0
 def data_dir() -> Path:

@@ -1,8 +1,8 @@
 """The `comparison` notebook under papermill on a fake setup: tiny evaluation folders and renders under tmp_path.
 
 Five runs (an HN at gains 1 and 2, two LGC ε, Fawkes) with table.csv / cmc.csv / metrics.json shaped like the evaluate
-stage's, one run named but absent, renders for three LFW covers (one cover missing in one run). Timing on one
-face with one iteration per attack.
+stage's, one run named but absent, renders of the three example covers (the first genuine pair of the first folds).
+Timing on one face with one iteration per attack.
 """
 import json, subprocess, sys
 import numpy as np, pandas as pd, pytest
@@ -13,7 +13,7 @@ from featembed_nb.images import load_face_image
 ROOT = repo_root()
 NB = ROOT/'nbs'/'experiments'/'comparison.ipynb'
 COLS = ['method', 'recognizer', 'white_box', 'psnr', 'ssim', 'lpips', 'asr', 'rank1', 'rank5']
-COVERS = ['AJ_Lamas/AJ_Lamas_0001', 'Aaron_Eckhart/Aaron_Eckhart_0001', 'Aaron_Guiel/Aaron_Guiel_0001']
+COVERS = ['Aaron_Peirsol/Aaron_Peirsol_0001', 'Aaron_Sorkin/Aaron_Sorkin_0001', 'Abdel_Nasser_Assidi/Abdel_Nasser_Assidi_0001']
 RUNS = {  # run: (key, method string, psnr, asr of sface / dlib)
     'hn_l1': ('hn-00000001', 'hn(checkpoint=x.pt, sha256=ab, e_image=e.jpg)', 33.0, (0.75, 0.6)),
     'hn_g2': ('hn-00000002', 'hn(checkpoint=x.pt, sha256=ab, e_image=e.jpg, gain=2.0)', 29.0, (0.9, 0.8)),
@@ -37,11 +37,11 @@ def fake_run(root, renders, run, key, method, psnr, asr, covers):
         Image.fromarray(im).save(renders/key/f'{c}.png')
 
 def test_comparison_fake_runs(lfw_data, tmp_path):
-    root, renders, out = tmp_path/'compare', tmp_path/'renders', tmp_path/'comparison'
+    root, renders, out = tmp_path/'eval', tmp_path/'renders', tmp_path/'comparison'
     for run, (key, method, psnr, asr) in RUNS.items():
-        fake_run(root, renders, run, key, method, psnr, asr, COVERS[:2] if run == 'fawkes' else COVERS)
+        fake_run(root, renders, run, key, method, psnr, asr, COVERS)
     args = [sys.executable, '-m', 'papermill', '--cwd', str(NB.parent), str(NB), str(tmp_path/'comparison.ipynb'),
-            '-p', 'runs', ','.join(RUNS) + ',tipim_missing', '-p', 'results_root', str(root), '-p', 'renders_dir', str(renders),
+            '-p', 'runs', ','.join(RUNS) + ',tipim_missing', '-p', 'run_prefix', '', '-p', 'results_root', str(root), '-p', 'renders_dir', str(renders),
             '-p', 'out_dir', str(out), '-p', 'speed_faces', '1', '-p', 'speed_methods', 'hn,lgc,fawkes',
             '-p', 'hn_checkpoint', str(tmp_path/'no_checkpoint.pt'), '-p', 'lgc_iters', '1', '-p', 'fawkes_iters', '1']
     r = subprocess.run(args, capture_output=True, text=True)
@@ -56,7 +56,7 @@ def test_comparison_fake_runs(lfw_data, tmp_path):
     nb = json.loads((tmp_path/'comparison.ipynb').read_text())
     printed = ''.join(''.join(o.get('text', '')) for c in nb['cells'] for o in c.get('outputs', []))
     assert "Fig. 14 lines: ['HN (gain sweep)', 'LGC (ε sweep)'] | points: ['fawkes']" in printed
-    assert "examples: ['AJ_Lamas/AJ_Lamas_0001.png', 'Aaron_Eckhart/Aaron_Eckhart_0001.png']" in printed   # covers every run has
+    assert f"examples: {[c + '.jpg' for c in COVERS]}" in printed
     speed = pd.read_csv(out/'speed.csv')
     assert speed.method.tolist() == ['hn', 'lgc', 'fawkes'] and speed.sec_per_face.isna().tolist() == [True, False, False]
     assert (speed.sec_per_face[1:] > 0).all() and speed.ratio_to_hn.isna().all() and 'missing' in speed.setting[0]

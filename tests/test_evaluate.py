@@ -27,6 +27,7 @@ def test_evaluate_tiny(lfw_data, tmp_path):
     out, tab, metrics = run_evaluate(tmp_path, 'original', white_box='sface')
     assert set(COLUMNS) <= set(tab.columns) and tab.recognizer.tolist() == ['sface', 'dlib']
     assert metrics['missing_weights'] == ['arcface_r50'] and 'arcface_r50' in (out/'table.md').read_text()
+    assert (metrics['deidentifier'], metrics['params']) == ('original', {})          # the setting, for rendering on demand later
     assert tab.white_box.tolist() == [True, False]
     # identity: ASR is exactly the clean genuine-rejection rate, quality is perfect, detectors find every face again
     assert (tab.asr == tab.clean_genuine_rejection).all()

@@ -16,14 +16,14 @@ def papermill(nb, out, **params):
 
 @pytest.fixture(scope='module')
 def runs(tmp_path_factory):
-    "Two evaluation runs laid out as the pipeline lays them out: results/exp/<name>, cache/renders/exp_<name>."
+    "Two evaluation runs laid out as the pipeline lays them out: results/eval/<name>, renders in cache/renders/<key>."
     from featembed_nb.paths import has_data
     if not has_data('lfw', 'pairs.txt'): pytest.skip('LFW data missing: run `dvc pull` (or `make data`) first')
     tmp = tmp_path_factory.mktemp('exp')
     for name, deid, params in (('a', 'original', '{}'), ('b', 'masking', '{"margin": 0.6}')):
         papermill('evaluate.ipynb', tmp/f'eval_{name}.ipynb', deidentifier=deid, deid_params=params, recognizers=RECS,
-                  per_fold=1, n_people=5, eval_cache=tmp/'eval_cache', renders_dir=tmp/'renders'/f'exp_{name}',
-                  out_dir=tmp/'results'/'exp'/name)
+                  per_fold=1, n_people=5, eval_cache=tmp/'eval_cache', renders_dir=tmp/'renders',
+                  out_dir=tmp/'results'/'eval'/name)
     return tmp
 
 def common(tmp):
@@ -31,26 +31,26 @@ def common(tmp):
 
 def test_settings_table(runs):
     out = runs/'settings'
-    papermill('settings.ipynb', runs/'s.ipynb', runs='{"(a) none": "exp/a", "(b) masked": "exp/b"}', out_dir=out,
-              results=runs/'results', renders=runs/'renders', n_examples=2, title='test')
+    papermill('settings.ipynb', runs/'s.ipynb', runs='{"(a) none": "eval/a", "(b) masked": "eval/b"}', out_dir=out,
+              n_examples=2, title='test', **common(runs))
     tab = pd.read_csv(out/'table.csv')
     assert tab.setting.tolist() == ['(a) none'] * 2 + ['(b) masked'] * 2 and tab.recognizer.tolist() == ['sface', 'dlib'] * 2
     for label, run in (('(a) none', 'a'), ('(b) masked', 'b')):
-        src = pd.read_csv(runs/'results'/'exp'/run/'table.csv')
+        src = pd.read_csv(runs/'results'/'eval'/run/'table.csv')
         assert np.allclose(tab[tab.setting == label].asr, src.asr)
     assert (tab[tab.setting == '(b) masked'].asr.to_numpy() > tab[tab.setting == '(a) none'].asr.to_numpy()).all()
     metrics = json.loads((out/'metrics.json').read_text())
-    assert set(metrics) == {'(a) none', '(b) masked'} and 'exp/b' in (out/'table.md').read_text()
+    assert set(metrics) == {'(a) none', '(b) masked'} and 'eval/b' in (out/'table.md').read_text()
     for f in ('asr.png', 'examples.png'): assert (out/f).read_bytes()[:4] == b'\x89PNG'
 
 def test_robustness(runs):
     out = runs/'robustness'
-    papermill('robustness.ipynb', runs/'r.ipynb', runs='{"Original": "exp/a", "Masking": "exp/b"}', recognizers=RECS,
+    papermill('robustness.ipynb', runs/'r.ipynb', runs='{"Original": "eval/a", "Masking": "eval/b"}', recognizers=RECS,
               per_fold=1, out_dir=out, **common(runs))
     tab = pd.read_csv(out/'table.csv')
     assert len(tab) == 2 * 5 * 2 and set(tab['transform']) == {'none', 'median_k5', 'gaussian_k5_s2', 'jpeg_q10', 'bitdepth_3'}
     for method, run in (('Original', 'a'), ('Masking', 'b')):      # `none` reproduces the evaluation's ASR on the same pairs
-        src = pd.read_csv(runs/'results'/'exp'/run/'table.csv').set_index('recognizer').asr
+        src = pd.read_csv(runs/'results'/'eval'/run/'table.csv').set_index('recognizer').asr
         none = tab[(tab.method == method) & (tab['transform'] == 'none')].set_index('recognizer').asr
         assert np.allclose(none[src.index], src), (method, none, src)
     assert (out/'asr.png').read_bytes()[:4] == b'\x89PNG'
@@ -58,7 +58,7 @@ def test_robustness(runs):
 def test_individuality(runs):
     "With the identity de-identifier as the run, D1 = G1: both rows agree, and E's person is nobody in the pairs."
     out = runs/'individuality'
-    papermill('individuality.ipynb', runs/'i.ipynb', run='exp/a', recognizers=RECS, per_fold=1, out_dir=out, **common(runs))
+    papermill('individuality.ipynb', runs/'i.ipynb', run='eval/a', recognizers=RECS, per_fold=1, out_dir=out, **common(runs))
     tab = pd.read_csv(out/'table.csv').set_index(['recognizer', 'setting'])
     for r in ('sface', 'dlib'):
         assert np.isclose(tab.loc[(r, '(G1, E2)'), 'cos_mean'], tab.loc[(r, '(D1, E2)'), 'cos_mean'], atol=1e-3)
@@ -74,13 +74,13 @@ def test_report_writes_claims_from_the_tables(tmp_path):
     for k in ('comparison', 'robustness_compare', 'ablation', 'embed_type', 'real_vs_fake', 'individuality', 'summary'):
         if not (ROOT/'results'/k/'table.csv').exists(): pytest.skip(f'results/{k} not produced: run its stage')
         shutil.copytree(ROOT/'results'/k, res/k)
-    readme = tmp_path/'README.md'; readme.write_text('intro\n<!-- results:all -->\nSTALE TEXT\n<!-- /results:all -->\nend\n')
+    readme = tmp_path/'README.md'; readme.write_text('intro\n<!-- results:claims -->\nSTALE TEXT\n<!-- /results:claims -->\nend\n')
     papermill('report.ipynb', tmp_path/'report.ipynb', results=res, out_md=tmp_path/'out.md', readme=readme)
     claims = pd.read_csv(res/'claims'/'table.csv')
     assert claims.claim.tolist() == [f'C{i}' for i in range(1, 7)]
     assert set(claims.verdict) <= {'reproduced', 'reversed', 'not reproduced', 'not measured'}
     text = readme.read_text()
-    assert text.startswith('intro') and text.rstrip().endswith('end') and 'STALE TEXT' not in text and "### The paper's claims" in text
+    assert text.startswith('intro') and text.rstrip().endswith('end') and 'STALE TEXT' not in text and "### The paper's claims" in text and 'out.md' in text
 
 def test_linkability_stage_tiny(tmp_path):
     "The linkability stage on 1 genuine pair per fold with two recognisers: every policy measured against the clean baseline."

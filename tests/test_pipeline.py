@@ -15,16 +15,15 @@ def notebook_parameters(path):
     return set(papermill.inspect_notebook(str(path)))
 
 def test_every_stage_passes_only_declared_parameters():
-    stages = yaml.safe_load((ROOT/'dvc.yaml').read_text())['stages']
-    assert {'lfw_landmarks', 'recognizers'} <= set(stages)
-    for name, st in stages.items():
-        st = st.get('do', st)                      # foreach stages keep their body under `do`
-        cmd = st['cmd'] if isinstance(st['cmd'], str) else ' '.join(st['cmd'])
+    from dvc.repo import Repo
+    with Repo(str(ROOT)) as repo: stages = [(s.addressing, s.cmd, [str(d.def_path) for d in s.deps]) for s in repo.index.stages if s.cmd]
+    assert {'lfw_landmarks', 'recognizers'} <= {name for name, *_ in stages}
+    for name, cmd, deps in stages:
         nb = re.search(r'papermill .*?(nbs/experiments/\S+\.ipynb)', cmd).group(1)
         passed = set(re.findall(r'-p (\w+) ', cmd))
         assert passed, f'{name}: no parameters passed'
         assert passed <= notebook_parameters(ROOT/nb), (name, passed - notebook_parameters(ROOT/nb))
-        assert (ROOT/nb).as_posix().endswith('.ipynb') and nb in st['deps'], f'{name} must depend on its notebook'
+        assert nb in deps, f'{name} must depend on its notebook'
 
 def run_notebook(nb, out, **params):
     args = [sys.executable, '-m', 'papermill', '--cwd', str(ROOT/'nbs'/'experiments'), str(ROOT/nb), str(out)]
@@ -49,10 +48,10 @@ def test_recognizers_stage_tiny(lfw_data, tmp_path):
 
 def test_summary_stage_collects_runs(tmp_path):
     "The summary notebook on two evaluated runs (committed results): one row per run × recogniser, all figures."
-    res = ROOT/'results'
-    if not (res/'original'/'table.csv').exists(): pytest.skip('no evaluated runs in results/: run `dvc repro evaluate_original`')
+    res = ROOT/'results'/'eval'
+    if not (res/'original'/'table.csv').exists(): pytest.skip('no evaluated runs in results/eval: run `dvc repro evaluate@original`')
     runs = [r for r in ('original', 'hn_offline') if (res/r/'table.csv').exists()]
-    run_notebook('nbs/experiments/summary.ipynb', tmp_path/'s.ipynb', runs=','.join(runs + ['not_a_run']), out_dir=tmp_path/'out')
+    run_notebook('nbs/experiments/summary.ipynb', tmp_path/'s.ipynb', runs=','.join(runs + ['not_a_run']), results=res, out_dir=tmp_path/'out')
     tab = pd.read_csv(tmp_path/'out'/'table.csv')
     expected = sum(len(pd.read_csv(res/r/'table.csv')) for r in runs)
     assert len(tab) == expected and tab.method.unique().tolist() == runs

@@ -48,7 +48,7 @@ def test_first_run_writes_checkpoints_and_metrics(tiny_run):
 
 
 def test_resume_from_last_and_deidentify(tiny_run):
-    from featembed_nb.training import load_hiding_network, deidentify
+    from featembed_nb.inference import load_hiding_network, deidentify
     tmp, first_hist, first_last = tiny_run
     out = _run(tmp, 2, 'second.ipynb')
     text = ''.join(''.join(o.get('text', '')) for c in out['cells'] for o in c.get('outputs', []))
@@ -61,7 +61,7 @@ def test_resume_from_last_and_deidentify(tiny_run):
     covers = torch.rand(3, 3, 64, 64)
     d = deidentify(hn, covers, torch.nn.functional.normalize(torch.randn(1, 128), dim=1))
     assert d.shape == covers.shape and 0 <= float(d.min()) and float(d.max()) <= 1
-    assert float((d - covers).abs().max()) <= hn.scale + 1e-6
+    assert float((d - covers).abs().max()) <= hn.net.scale + 1e-6
     summary = json.loads((tmp/'results'/'summary.json').read_text())
     assert summary['epochs'] == 2 and summary['disabled_terms'] == ['perc']
     assert summary['appearance_trunks'] == {'lpips': 'LPIPS v0.1 alex'}
