@@ -9,7 +9,7 @@ trunk). Uses the cached pools under cache/train (built by the `train` stage; bui
 import argparse, json, time
 import torch, yaml
 from featembed_nb.paths import repo_root
-from featembed_nb.training import TrainConfig, build_pools, Trainer
+from featembed_nb.training import TrainConfig, build_pools, Trainer, profile_spec
 
 VARIANTS = {'base': {}, 'perc': dict(lambda_perc=1.0), 'lpips_vgg': dict(lambda_lpips=1.0, lpips_net='vgg'),
             'lpips_alex': dict(lambda_lpips=1.0, lpips_net='alex'),
@@ -42,7 +42,7 @@ def main():
     ap.add_argument('--json', help='also write the results here')
     a = ap.parse_args()
     params = yaml.safe_load((repo_root()/'params.yaml').read_text())
-    base = {**params['train'][a.profile], **parse_set(a.set)}
+    base = {**profile_spec(params['train'], a.profile), **parse_set(a.set)}
     cfg = TrainConfig.from_dict(base)
     pools = build_pools(cfg, repo_root()/'cache'/'train', cfg.device)
     rows = []

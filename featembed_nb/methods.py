@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Callable
 import yaml
+from .paths import repo_path
 from .deidentifiers import render_run, Deidentifier, Original, Masking, Blurring, Pixelization
 from .feature_embedding import FeatureEmbedding
 from .attacks import LGC, TIPIM, Fawkes
@@ -30,16 +31,17 @@ def renders_of(run: str, results='results', renders='cache/renders') -> Path:
     "The folder holding the rendered D of evaluation run `run` (named by its de-identifier key)."
     return Path(renders)/json.loads((Path(results)/run/'metrics.json').read_text())['key']
 
-def run_setting(run: str, results='results', params_file='params.yaml') -> dict:
+def run_setting(run: str, results='results', params_file=None) -> dict:
     "`{deidentifier, params}` that evaluation run `run` was made with."
     meta = json.loads((Path(results)/run/'metrics.json').read_text())
     if 'deidentifier' in meta: return {'deidentifier': meta['deidentifier'], 'params': meta['params']}
-    runs = yaml.safe_load(Path(params_file).read_text())['evaluate']['runs']
+    params_file = repo_path(params_file or 'params.yaml')
+    runs = yaml.safe_load(params_file.read_text())['evaluate']['runs']
     name = Path(run).name
     if name not in runs: raise KeyError(f"{run}: its setting is neither in its metrics.json nor in {params_file} evaluate.runs")
     return {'deidentifier': runs[name]['deidentifier'], 'params': json.loads(runs[name]['params'])}
 
-def rendered(run: str, names, load, points, results='results', renders='cache/renders', params_file='params.yaml',
+def rendered(run: str, names, load, points, results='results', renders='cache/renders', params_file=None,
              batch_size: int = 16) -> list[Path]:
     "PNG paths of D for `names` (landmarks `points`) in run `run`, rendering those not cached yet."
     folder = renders_of(run, results, renders)

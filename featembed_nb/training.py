@@ -23,9 +23,9 @@ from .recognizers import get_recognizer
 
 
 # %% auto #0
-__all__ = ['E_SOURCES', 'MIRROR_ORDER', 'RESUME_FREE', 'TrainConfig', 'identity_table', 'split_by_identity', 'scale_landmarks',
-           'mirror_landmarks', 'data_landmarks', 'Pool', 'batch_images', 'embed_with_mirrors', 'embed_pool',
-           'build_pools', 'Trainer', 'plot_history', 'changed_params', 'train']
+__all__ = ['E_SOURCES', 'MIRROR_ORDER', 'RESUME_FREE', 'TrainConfig', 'profile_spec', 'identity_table', 'split_by_identity',
+           'scale_landmarks', 'mirror_landmarks', 'data_landmarks', 'Pool', 'batch_images', 'embed_with_mirrors',
+           'embed_pool', 'build_pools', 'Trainer', 'plot_history', 'changed_params', 'train']
 
 # %% ../nbs/23_training.ipynb #0b24a9be
 @dataclass
@@ -83,6 +83,14 @@ class TrainConfig:
                     blocks_per_level=self.blocks_per_level, inject=self.inject, scale=self.scale)
 
 E_SOURCES = ('celeba', 'synthetic', 'noise', 'object')
+
+# %% ../nbs/23_training.ipynb #b87e6b97
+def profile_spec(train_params: dict, profile: str) -> dict:
+    "The training parameters of `profile`: params.yaml's `train.defaults` updated with `train.<profile>`."
+    if profile == 'defaults' or profile not in train_params:
+        raise KeyError(f"unknown training profile {profile!r}; known: {[p for p in train_params if p != 'defaults']}")
+    return {**train_params.get('defaults', {}), **(train_params[profile] or {})}
+
 
 # %% ../nbs/23_training.ipynb #14c81077
 def identity_table(path) -> pd.DataFrame:
