@@ -7,9 +7,12 @@ from __future__ import annotations
 import warnings
 import numpy as np
 import pandas as pd
+from PIL import ImageFile
+_truncated = ImageFile.LOAD_TRUNCATED_IMAGES
 with warnings.catch_warnings():
     warnings.simplefilter('ignore')                 # face_recognition_models imports pkg_resources (deprecated)
     import face_recognition
+ImageFile.LOAD_TRUNCATED_IMAGES = _truncated        # face_recognition turns on truncated-file loading for every Pillow user
 
 # %% auto #0
 __all__ = ['TOLERANCE', 'client_encodings', 'client_matches', 'client_summary']

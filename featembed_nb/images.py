@@ -7,12 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 import numpy as np
 import torch
-from PIL import Image, ImageOps, UnidentifiedImageError
+import contextlib
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 # %% auto #0
-__all__ = ['MIN_SIDE', 'MAX_PIXELS', 'OBJECT_IMAGES', 'EXCLUDED_OBJECT_IMAGES', 'ImageReadError', 'open_image', 'pil_to_rgb',
-           'load_rgb', 'to_tensor', 'to_uint8', 'resize_square', 'load_face_image', 'load_png', 'object_images',
-           'noise_images']
+__all__ = ['MIN_SIDE', 'MAX_PIXELS', 'OBJECT_IMAGES', 'EXCLUDED_OBJECT_IMAGES', 'ImageReadError', 'strict_decoding', 'open_image',
+           'pil_to_rgb', 'load_rgb', 'to_tensor', 'to_uint8', 'resize_square', 'load_face_image', 'load_png',
+           'object_images', 'noise_images']
 
 # %% ../nbs/04_images.ipynb #365536fb
 class ImageReadError(ValueError):
@@ -20,6 +21,13 @@ class ImageReadError(ValueError):
 
 MIN_SIDE = 32
 MAX_PIXELS = 200_000_000
+
+@contextlib.contextmanager
+def strict_decoding():
+    "Pillow refuses truncated files inside this block, whatever another library set globally (face_recognition allows them)."
+    before, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try: yield
+    finally: ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 def open_image(path, allow_animated=False, max_pixels=MAX_PIXELS) -> Image.Image:
     "Open `path` with Pillow, EXIF-transposed and fully decoded, or raise `ImageReadError`."
@@ -33,7 +41,7 @@ def open_image(path, allow_animated=False, max_pixels=MAX_PIXELS) -> Image.Image
                 raise ImageReadError(f"{path}: {im.width}x{im.height} is over {max_pixels:,} pixels")
             if getattr(im, 'n_frames', 1) > 1 and not allow_animated:
                 raise ImageReadError(f"{path}: animated image ({im.n_frames} frames) is not supported")
-            im.load()
+            with strict_decoding(): im.load()
             return ImageOps.exif_transpose(im)
     except ImageReadError: raise
     except UnidentifiedImageError: raise ImageReadError(f"{path}: not an image file Pillow can read") from None
