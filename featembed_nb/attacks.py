@@ -4,7 +4,7 @@
 
 # %% ../nbs/34_attacks.ipynb #43d18ead
 from __future__ import annotations
-import functools, hashlib
+import functools
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -13,6 +13,7 @@ from .geometry import similarity_to_template, detect_landmarks
 from .images import to_uint8, load_face_image, to_tensor
 from .paths import require_data
 from .recognizers import get_recognizer
+from .files import sha256_hex
 
 
 # %% auto #0
@@ -166,7 +167,7 @@ class TIPIM(Deidentifier):
                  target_dir: str = 'synthetic/stylegan2_tpdne', seed: int = 0, recognizer=None, target_faces=None):
         self.rec = _recognizer(en, recognizer)
         self._target_faces = target_faces
-        tf = 'default' if target_faces is None else hashlib.sha256(to_uint8(target_faces[0]).tobytes()).hexdigest()[:12]
+        tf = 'default' if target_faces is None else sha256_hex(to_uint8(target_faces[0]).tobytes())[:12]
         super().__init__(en=self.rec.name, eps=eps, iters=int(iters), targets=int(targets), mu=mu,
                          target_dir=target_dir if target_faces is None else f'given:{tf}', seed=int(seed))
         self.en_name = self.rec.name

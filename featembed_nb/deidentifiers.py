@@ -4,7 +4,7 @@
 
 # %% ../nbs/32_deidentifiers.ipynb #d8d766b2
 from __future__ import annotations
-import hashlib, json
+import json
 from pathlib import Path
 from typing import Callable, Sequence
 import numpy as np
@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 from .images import to_tensor, to_uint8, load_png
-from .files import atomic_path
+from .files import atomic_path, sha256_hex
 
 # %% auto #0
 __all__ = ['params_key', 'Deidentifier', 'Original', 'face_boxes', 'box_masks', 'Masking', 'gaussian_blur', 'Blurring',
@@ -22,7 +22,7 @@ __all__ = ['params_key', 'Deidentifier', 'Original', 'face_boxes', 'box_masks', 
 def params_key(name: str, params: dict) -> str:
     "Folder key `<name>-<hash>` of a de-identifier setting (sha256 of canonical JSON, 8 hex digits)."
     blob = json.dumps(params, sort_keys=True, separators=(',', ':'), default=str)
-    return f"{name}-{hashlib.sha256(blob.encode()).hexdigest()[:8]}"
+    return f"{name}-{sha256_hex(blob)[:8]}"
 
 class Deidentifier:
     "A de-identifier: (images N×3×H×W in [0,1], landmarks N×5×2) -> images; `name` + `params` key its run."
@@ -107,7 +107,7 @@ class Swap(Deidentifier):
     name = 'swap'
     def __init__(self, donors: torch.Tensor):
         self.donors = donors.detach().float().cpu()
-        super().__init__(donors=hashlib.sha256(to_uint8(self.donors).tobytes()).hexdigest()[:12], n=len(donors))
+        super().__init__(donors=sha256_hex(to_uint8(self.donors).tobytes())[:12], n=len(donors))
     def apply(self, images, landmarks):
         idx = torch.arange(len(images)) % len(self.donors)
         return self.donors[idx].to(images)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/24_gpu_training.ipynb #ebaa4c70
 from __future__ import annotations
-import hashlib, io, json
+import io, json
 from pathlib import Path
 import lpips
 import torch
@@ -14,7 +14,7 @@ from .geometry import similarity_to_template, _pixel_to_norm
 from .imagenet import load_lpips
 from .losses import rec_loss, near_loss, far_loss
 from .training import Trainer, TrainConfig, Pool, batch_images, mirror_landmarks
-from .files import atomic_path, write_text
+from .files import atomic_path, write_text, sha256_hex
 
 # %% auto #0
 __all__ = ['crop_theta', 'align_with_theta', 'VGGAppearanceLoss', 'pool_thetas', 'GPUTrainer', 'save_parts', 'load_parts']
@@ -129,8 +129,8 @@ def save_parts(state: dict, folder, stem: str = 'checkpoint', part_mb: float = 1
         p = folder/f'{stem}.part{k:02d}'
         with atomic_path(p) as tmp: Path(tmp).write_bytes(part)
         paths.append(p)
-    manifest = dict(bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
-                    parts=[dict(name=p.name, bytes=len(b), sha256=hashlib.sha256(b).hexdigest()) for p, b in zip(paths, parts)])
+    manifest = dict(bytes=len(data), sha256=sha256_hex(data),
+                    parts=[dict(name=p.name, bytes=len(b), sha256=sha256_hex(b)) for p, b in zip(paths, parts)])
     write_text(folder/f'{stem}.json', json.dumps(manifest, indent=1) + '\n')
     return paths + [folder/f'{stem}.json']
 
@@ -141,9 +141,9 @@ def load_parts(folder, stem: str = 'checkpoint', map_location='cpu') -> dict:
     chunks = []
     for part in manifest['parts']:
         b = (folder/part['name']).read_bytes()
-        if len(b) != part['bytes'] or hashlib.sha256(b).hexdigest() != part['sha256']:
+        if len(b) != part['bytes'] or sha256_hex(b) != part['sha256']:
             raise ValueError(f"{folder/part['name']}: does not match the manifest (truncated or from another checkpoint)")
         chunks.append(b)
     data = b''.join(chunks)
-    if hashlib.sha256(data).hexdigest() != manifest['sha256']: raise ValueError(f"{folder}/{stem}: parts do not join up")
+    if sha256_hex(data) != manifest['sha256']: raise ValueError(f"{folder}/{stem}: parts do not join up")
     return torch.load(io.BytesIO(data), map_location=map_location, weights_only=True)

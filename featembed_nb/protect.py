@@ -17,6 +17,7 @@ from .geometry import FRAME_256, get_mtcnn
 from .inference import HidingModel, deidentify, load_packaged_model
 from .quality import load_lpips_alex, lpips_distance
 from .recognizers import RECOGNIZERS, available_recognizers, get_recognizer
+from .files import place_file
 
 
 # %% auto #0
@@ -394,12 +395,8 @@ def remove_stale_temps(path, legacy_age_s: float = 3600) -> list[Path]:
     return removed
 
 def _move_into_place(tmp: str, path: Path, overwrite: bool):
-    if overwrite: os.replace(tmp, path); return
-    try: os.link(tmp, path)
+    try: place_file(tmp, path, overwrite)
     except FileExistsError: raise OutputExistsError(f"{path}: exists (use --overwrite to replace it)") from None
-    except OSError:                                                          # no hard links here: check, then rename
-        if path.exists(): raise OutputExistsError(f"{path}: exists (use --overwrite to replace it)") from None
-        os.replace(tmp, path)
 
 def save_photo(im: Image.Image, path, info: dict | None = None, quality: int = 95, keep_metadata: bool = False,
                overwrite: bool = False, mode: int | None = None) -> Path:
