@@ -8,14 +8,21 @@ import warnings
 import numpy as np
 import pandas as pd
 from PIL import ImageFile
+from tqdm.auto import tqdm
 _truncated = ImageFile.LOAD_TRUNCATED_IMAGES
 with warnings.catch_warnings():
     warnings.simplefilter('ignore')                 # face_recognition_models imports pkg_resources (deprecated)
     import face_recognition
 ImageFile.LOAD_TRUNCATED_IMAGES = _truncated        # face_recognition turns on truncated-file loading for every Pillow user
+from .paths import require_data
+from .images import load_face_image, load_png
+from .lfw import read_pairs, subset_pairs
+from .geometry import cached_landmarks
+from .methods import rendered
+
 
 # %% auto #0
-__all__ = ['TOLERANCE', 'client_encodings', 'client_matches', 'client_summary']
+__all__ = ['TOLERANCE', 'client_encodings', 'client_matches', 'client_summary', 'client_attack']
 
 # %% ../nbs/39_client.ipynb #1ebd0b51
 TOLERANCE = 0.6            # face_recognition's default for compare_faces
@@ -46,3 +53,22 @@ def client_summary(matches: pd.DataFrame) -> dict:
                 no_face=float((~found).mean()) if len(m) else np.nan,
                 asr_found=float((~m.matched[found]).mean()) if found.any() else np.nan,
                 asr=float((~m.matched).mean()) if len(m) else np.nan)
+
+# %% ../nbs/39_client.ipynb #a6db4921
+def client_attack(runs: dict, per_fold: int, results='results', renders='cache/renders', landmarks_csv='cache/lfw_landmarks.csv',
+                  extra_landmarks_csv='cache/eval/lfw_landmarks_extra.csv', min_face_size: int = 60, upsample: int = 1,
+                  image_size: int = 256) -> tuple[pd.DataFrame, dict]:
+    "face_recognition on each run's D1 (`runs`: label -> run folder under `results`) against the clean I2 of the first `per_fold` genuine pairs per fold."
+    lfw = require_data('lfw', 'lfw-deepfunneled')
+    def load(name): return load_face_image(lfw/name, image_size)
+    genuine = subset_pairs(read_pairs(require_data('lfw', 'pairs.txt')), per_fold).query('genuine').reset_index(drop=True)
+    covers = list(dict.fromkeys(genuine.img1))
+    points = np.stack(cached_landmarks(covers, load, landmarks_csv, extra_landmarks_csv, min_face_size).points)
+    ref = client_encodings([load(n) for n in tqdm(genuine.img2, desc='I2 (clean)')], upsample)
+    rows, per_pair = [], {}
+    for label, run in runs.items():
+        paths = rendered(run, covers, load, points, results, renders)
+        enc = dict(zip(covers, client_encodings([load_png(p) for p in tqdm(paths, desc=label)], upsample)))
+        per_pair[label] = m = client_matches([enc[c] for c in genuine.img1], ref)
+        rows.append(dict(method=label, run=run, **client_summary(m)))
+    return pd.DataFrame(rows), per_pair

@@ -36,6 +36,19 @@ def test_stage_deps_cover_the_library_modules_their_notebook_runs():
         if lacking := sorted(need - set(deps)): missing[name] = lacking
     assert not missing, f"stages whose deps miss library modules they run: {missing}"
 
+def test_stages_depend_on_the_evaluation_runs_they_read():
+    "A stage that reads evaluation runs lists each run's folder (not all of results/eval, which every new run would invalidate)."
+    import yaml
+    params = yaml.safe_load((ROOT/'params.yaml').read_text())
+    from_params = {'comparison': [r for r, v in params['evaluate']['runs'].items() if v['protocol'] == 'compare'],
+                   'summary': params['summary']['runs'].split(',')}
+    bad = {}
+    for name, cmd, deps in stages():
+        need = set(re.findall(r'(?<![\w/])eval/(\w+)', cmd)) | set(from_params.get(name, []))
+        lacking = sorted(f'results/eval/{r}' for r in need if f'results/eval/{r}' not in deps)
+        if lacking or 'results/eval' in deps: bad[name] = lacking + (['results/eval (whole)'] if 'results/eval' in deps else [])
+    assert not bad, f"stages whose deps do not name the evaluation runs they read: {bad}"
+
 def test_dvc_yaml_reads_at_a_glance():
     n = len((ROOT/'dvc.yaml').read_text().splitlines())
     assert n < 300, f'dvc.yaml has {n} lines'
