@@ -18,14 +18,14 @@ TINY = dict(en='sface', image_size=64, width=8, depth=2, max_width=16, lambda_re
             e_source='celeba', e_mode='per_sample', asr_threshold=0.3)
 
 
-def _run(tmp: Path, epochs: int, out_name: str):
+def _run(tmp: Path, epochs: int, out_name: str, record: str = ''):
     import papermill as pm
     params = tmp/'params.yaml'
     params.write_text(yaml.safe_dump({'train': {'tiny': {**TINY, 'epochs': epochs}}}))
     nb = repo_root()/'nbs'/'experiments'/'train.ipynb'
     pm.execute_notebook(str(nb), str(tmp/out_name), cwd=str(nb.parent), progress_bar=False, log_output=False,
                         parameters=dict(profile='tiny', params_file=str(params), model_dir=str(tmp/'models'),
-                                        out_dir=str(tmp/'results'), cache_dir=str(tmp/'cache'), resume=True))
+                                        out_dir=str(tmp/'results'), cache_dir=str(tmp/'cache'), resume=True, record=record))
     return json.loads((tmp/out_name).read_text())
 
 
@@ -50,7 +50,7 @@ def test_first_run_writes_checkpoints_and_metrics(tiny_run):
 def test_resume_from_last_and_deidentify(tiny_run):
     from featembed_nb.inference import load_hiding_network, deidentify
     tmp, first_hist, first_last = tiny_run
-    out = _run(tmp, 2, 'second.ipynb')
+    out = _run(tmp, 2, 'second.ipynb', record=str(tmp/'record'/'exp.pt'))
     text = ''.join(''.join(o.get('text', '')) for c in out['cells'] for o in c.get('outputs', []))
     assert 'resumed from' in text and 'after epoch 1' in text
     hist = pd.read_csv(tmp/'results'/'metrics.csv')
@@ -65,6 +65,15 @@ def test_resume_from_last_and_deidentify(tiny_run):
     summary = json.loads((tmp/'results'/'summary.json').read_text())
     assert summary['epochs'] == 2 and summary['disabled_terms'] == ['perc']
     assert summary['appearance_trunks'] == {'lpips': 'LPIPS v0.1 alex'}
+    assert summary['step_seconds_all_epochs'] > 0 and 'train_seconds_this_run' not in summary   # stable when a finished run is resumed
+    # the slim record: best epoch's weights (fp16 unless that moves D by > 1 grey level), no optimiser, loads like a checkpoint
+    rec = torch.load(tmp/'record'/'exp.pt', weights_only=True)
+    assert set(rec) == {'hn_config', 'hn', 'image_size', 'en', 'params'}
+    assert 'fp16 weights move D by at most' in text
+    best, slim = load_hiding_network(tmp/'models'/'best.pt'), load_hiding_network(tmp/'record'/'exp.pt')
+    f = torch.nn.functional.normalize(torch.randn(1, 128), dim=1)
+    assert float((deidentify(best, covers, f) - deidentify(slim, covers, f)).abs().max()) <= 1 / 255 + 1e-6
+    assert (tmp/'record'/'exp.pt').stat().st_size < 0.5 * (tmp/'models'/'best.pt').stat().st_size
 
 
 def test_trained_checkpoint_runs_through_evaluation(tiny_run, lfw_data):
