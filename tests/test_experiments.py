@@ -31,8 +31,17 @@ def common(tmp):
 
 def test_settings_table(runs):
     out = runs/'settings'
+    (runs/'results'/'train'/'a').mkdir(parents=True, exist_ok=True)                # (a) as if trained: far leaves 0.9 at epoch 3
+    pd.DataFrame(dict(epoch=[1, 2, 3, 4], val_total=[.3, .29, .2, .21], val_psnr=[50, 45, 36, 35], val_far=[.99, .95, .6, .5],
+                      val_near=[.9, .9, .88, .87], val_asr=[0, 0, .2, .3])).to_csv(runs/'results'/'train'/'a'/'metrics.csv', index=False)
     papermill('settings.ipynb', runs/'s.ipynb', runs='{"(a) none": "eval/a", "(b) masked": "eval/b"}', out_dir=out,
-              n_examples=2, title='test', **common(runs))
+              n_examples=2, title='test', per_fold=1, **common(runs))
+    tr = pd.read_csv(out/'training.csv')
+    assert tr.setting.tolist() == ['(a) none'] and tr.left_identity[0] == 3 and tr.best_epoch[0] == 3 and tr.val_far[0] == .6
+    client = pd.read_csv(out/'client.csv').set_index('setting')
+    assert client.loc['(a) none', 'asr'] <= .1 and client.loc['(b) masked', 'asr'] >= .8, client     # the real client: C matched, masked not
+    assert (client.n_pairs + client.reference_without_face == 10).all()
+    assert 'face_recognition' in json.loads((out/'metrics.json').read_text())['(b) masked']
     tab = pd.read_csv(out/'table.csv')
     assert tab.setting.tolist() == ['(a) none'] * 2 + ['(b) masked'] * 2 and tab.recognizer.tolist() == ['sface', 'dlib'] * 2
     for label, run in (('(a) none', 'a'), ('(b) masked', 'b')):
@@ -54,6 +63,8 @@ def test_robustness(runs):
         none = tab[(tab.method == method) & (tab['transform'] == 'none')].set_index('recognizer').asr
         assert np.allclose(none[src.index], src), (method, none, src)
     assert (out/'asr.png').read_bytes()[:4] == b'\x89PNG'
+    client = pd.read_csv(out/'client.csv').set_index(['method', 'transform'])       # the real client on the processed D
+    assert len(client) == 2 * 5 and client.loc[('Original', 'none'), 'asr'] <= .1 and client.loc[('Masking', 'none'), 'asr'] >= .8
 
 def test_individuality(runs):
     "With the identity de-identifier as the run, D1 = G1: both rows agree, and E's person is nobody in the pairs."
@@ -66,6 +77,8 @@ def test_individuality(runs):
         assert tab.loc[(r, '(G1, E2)'), 'e1_e2_cos'] > tab.loc[(r, '(G1, E2)'), 'threshold']   # E1, E2: the same person
         assert tab.loc[(r, '(G1, E2)'), 'lfw_matched_to_e'] <= 0.1 and tab.loc[(r, '(G1, E2)'), 'impostor_far'] <= 0.1
     for f in ('cosines.png', 'examples.png'): assert (out/f).read_bytes()[:4] == b'\x89PNG'
+    client = pd.read_csv(out/'client.csv').set_index('setting')                      # the real client: D1 = G1 here too
+    assert client.loc['(G1, E2)', 'asr'] == client.loc['(D1, E2)', 'asr'] >= .9 and (client.e_faces == 1).all()
 
 def test_report_writes_claims_from_the_tables(tmp_path):
     "The report stage on a copy of the committed result tables: six claims with verdicts, spliced into a README copy."
