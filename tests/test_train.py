@@ -74,6 +74,9 @@ def test_resume_from_last_and_deidentify(tiny_run):
     f = torch.nn.functional.normalize(torch.randn(1, 128), dim=1)
     assert float((deidentify(best, covers, f) - deidentify(slim, covers, f)).abs().max()) <= 1 / 255 + 1e-6
     assert (tmp/'record'/'exp.pt').stat().st_size < 0.5 * (tmp/'models'/'best.pt').stat().st_size
+    first_bytes = (tmp/'record'/'exp.pt').read_bytes()                # a finished run resumed: no step, the same record bytes
+    _run(tmp, 2, 'third.ipynb', record=str(tmp/'record'/'exp.pt'))
+    assert (tmp/'record'/'exp.pt').read_bytes() == first_bytes and list(pd.read_csv(tmp/'results'/'metrics.csv').epoch) == [1, 2]
 
 
 def test_trained_checkpoint_runs_through_evaluation(tiny_run, lfw_data):
