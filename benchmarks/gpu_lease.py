@@ -7,12 +7,13 @@ tree, make the device call, `unpark`; there: `train`. Run from the repo root.
     #   export PYTHONPATH=$PWD:$PWD/cache/gpu_bundle/site PYTHONUNBUFFERED=1;
     #   python3 benchmarks/gpu_lease.py train --out $OUT --minutes 8
     python benchmarks/gpu_lease.py unpark                 # always, right after the call
+    python benchmarks/gpu_lease.py adopt DIR              # the returned files: models/gpu/, results/gpu/, cache/gpu_runs/
     python benchmarks/gpu_lease.py size                   # bytes that would travel now
 """
 import argparse, json, sys
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from featembed_nb.gpu_lease import build_bundle, park_tree, unpark_tree, travel_bytes, lease_train, PARKED
+from featembed_nb.gpu_lease import build_bundle, park_tree, unpark_tree, travel_bytes, lease_train, adopt_lease, PARKED
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -21,6 +22,7 @@ def main(argv=None):
     b.add_argument('--out', default='cache/gpu_bundle'); b.add_argument('--start', default=None, help='a returned lease folder to continue')
     b.add_argument('--travel-mib', type=float, default=64.0); b.add_argument('--max-covers', type=int, default=0)
     sub.add_parser('park'); sub.add_parser('unpark')
+    d = sub.add_parser('adopt', help='file a returned lease folder'); d.add_argument('folder')
     s = sub.add_parser('size'); s.add_argument('--carry', nargs='*', default=['cache/gpu_bundle'])
     t = sub.add_parser('train', help='on the GPU machine')
     t.add_argument('--bundle', default='cache/gpu_bundle'); t.add_argument('--out', required=True)
@@ -35,6 +37,7 @@ def main(argv=None):
         print(json.dumps({k: v for k, v in m.items() if k != 'files'}, indent=1))
     elif a.cmd == 'park': park_tree(); print(f"parked {PARKED}; travel now {travel_bytes(carry=['cache/gpu_bundle']) / 2**20:.1f} MiB with the bundle")
     elif a.cmd == 'unpark': unpark_tree(); print('unparked')
+    elif a.cmd == 'adopt': print(json.dumps(adopt_lease(a.folder), indent=1))
     elif a.cmd == 'size': print(f"{travel_bytes(carry=a.carry) / 2**20:.1f} MiB would travel (carry {a.carry})")
     else:
         bench = tuple(int(x) for x in a.bench.split(',') if x)

@@ -29,7 +29,7 @@ from .gpu_training import GPUTrainer, save_parts, load_parts
 __all__ = ['PARKED', 'BUNDLE_SITE', 'TRAVEL_LIMIT', 'E_POOL_LABEL', 'quantize_int8', 'dequantize_int8', 'pack_files',
            'unpack_images', 'travel_bytes', 'park_tree', 'unpark_tree', 'sface_threshold', 'build_bundle',
            'bundle_recognizer', 'bundle_loss', 'bundle_pools', 'warm_start_from', 'faces_per_second', 'lease_train',
-           'load_hiding_network_from']
+           'load_hiding_network_from', 'adopt_lease']
 
 # %% ../nbs/25_gpu_lease.ipynb #e7cb9010
 def quantize_int8(state: dict) -> dict:
@@ -334,3 +334,31 @@ def load_hiding_network_from(record: dict, device='cpu'):
     "A `HidingModel` from an in-memory `model_record`."
     buf = io.BytesIO(); torch.save(record, buf); buf.seek(0)
     return load_hiding_network(buf, device)
+
+# %% ../nbs/25_gpu_lease.ipynb #b146db33
+def adopt_lease(folder, models='models/gpu', results='results/gpu', runs='cache/gpu_runs') -> dict:
+    "File a returned lease folder (see the notebook); returns the provenance written to `models/hn_gpu.json`."
+    folder = Path(folder)
+    summary = json.loads((folder/'lease.json').read_text())
+    state = load_parts(folder, 'state')                      # checks every part against the manifest
+    record = torch.load(folder/'record.pt', map_location='cpu', weights_only=True)
+    lease = summary['lease']; stamp = lease['started'].replace(' ', '_').replace(':', '')
+    run_dir = repo_path(runs)/stamp
+    if run_dir.exists(): raise FileExistsError(f"{run_dir}: this lease was adopted already")
+    run_dir.mkdir(parents=True)
+    for f in folder.iterdir():
+        if f.name.startswith('state.') or f.name == 'lease.json': shutil.copyfile(f, run_dir/f.name)
+    best = next((h for h in summary['history'] if h['epoch'] == record.get('epoch')), {})
+    leases = summary['leases'] + [lease]
+    provenance = dict(model='hn_gpu.pt', profile=summary['config']['run'], e_pool=summary['e_pool'],
+                      epochs=state['epoch'], best_epoch=record.get('epoch'),
+                      best_val={k.removeprefix('val_'): v for k, v in best.items() if k.startswith('val_')},
+                      steps=sum(l['steps'] for l in leases), faces_seen=sum(l['samples'] for l in leases),
+                      gpu_minutes=round(sum(l['train_s'] for l in leases) / 60, 1), leases=leases, resume_state=str(run_dir))
+    with atomic_path(repo_path(models)/'hn_gpu.pt') as tmp: shutil.copyfile(folder/'record.pt', tmp)
+    write_json(provenance, repo_path(models)/'hn_gpu.json')
+    out = repo_path(results); out.mkdir(parents=True, exist_ok=True)
+    for name, dest in (('grid.png', f'grid_{stamp}.png'), ('lease.json', f'lease_{stamp}.json')):
+        if (folder/name).exists():
+            with atomic_path(out/dest, overwrite=False) as tmp: shutil.copyfile(folder/name, tmp)
+    return provenance
