@@ -20,7 +20,7 @@ from .sface import SFace, float_sface_onnx, sface_onnx_path, SFACE_ONNX_SHA256
 from .geometry import ARCFACE_112, cached_landmarks
 from .recognizers import TorchRecognizer
 from .losses import HidingLoss, PerceptualLoss, LPIPSLoss
-from .training import (TrainConfig, Pool, embed_with_mirrors, identity_table, split_by_identity, scale_landmarks,
+from .training import (TrainConfig, Pool, embed_pool, identity_table, split_by_identity, scale_landmarks,
                                    profile_spec)
 from .inference import model_record, load_hiding_network, deidentify
 from .gpu_training import GPUTrainer, save_parts, load_parts
@@ -191,19 +191,16 @@ def bundle_loss(bundle, cfg: TrainConfig, device='cpu') -> HidingLoss:
     return HidingLoss(cfg.lambdas, device, perc=PerceptualLoss(trunk), lpips=LPIPSLoss(lpips_from_state('vgg', features, payload['heads'])))
 
 def _pool(en, pack, size, device, identities=None) -> Pool:
-    images = unpack_images(pack, size)
     pts = scale_landmarks(pack['landmarks'].numpy(), 256, size)
-    f, fm = embed_with_mirrors(en, images, pts, batch_size=256, device=device)
-    ids = identities if identities is not None else torch.full((len(images),), -1, dtype=torch.long)
-    return Pool(torch.from_numpy(images).permute(0, 3, 1, 2).contiguous(), torch.from_numpy(pts).float(), f, fm, ids, list(pack['names']))
+    return embed_pool(en, list(pack['names']), unpack_images(pack, size), pts, identities=identities, device=device)
 
 def bundle_pools(bundle, cfg: TrainConfig, en, device='cpu', e_pool: str = 'both') -> tuple[Pool, Pool, Pool]:
     "(training covers, validation covers, E pool) at `cfg.image_size` with features from `en`."
     b = Path(bundle)
     load = lambda n: torch.load(b/n, map_location='cpu', weights_only=True)
     covers, val, synth = load('covers.pt'), load('val.pt'), load('synthetic.pt')
-    train_pool = _pool(en, covers, cfg.image_size, device, covers['identities'])
-    val_pool = _pool(en, val, cfg.image_size, device, val['identities'])
+    train_pool = _pool(en, covers, cfg.image_size, device, covers['identities'].numpy())
+    val_pool = _pool(en, val, cfg.image_size, device, val['identities'].numpy())
     if e_pool not in ('synthetic', 'celeba', 'both'): raise ValueError(f"e_pool must be synthetic, celeba or both, got {e_pool!r}")
     parts = ([_pool(en, synth, cfg.image_size, device)] if e_pool != 'celeba' else []) + ([train_pool] if e_pool != 'synthetic' else [])
     e = parts[0] if len(parts) == 1 else Pool(*(torch.cat([getattr(p, k) for p in parts]) for k in
@@ -294,6 +291,7 @@ def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrid
         warm = warmup_steps
     base_lr = [g['lr'] for g in t.opt.param_groups]
     best, epoch_s, steps_done, first_epoch = None, None, 0, t.epoch
+    t_loop = time.monotonic()
     while not max_epochs or t.epoch - first_epoch < max_epochs:
         if epoch_s is not None and deadline - time.monotonic() < epoch_s + reserve_s: break
         if epoch_s is None and deadline - time.monotonic() < reserve_s: break
@@ -335,7 +333,7 @@ def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrid
     lease = dict(started=time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(time.time() - (time.monotonic() - t_start))),
                  device=torch.cuda.get_device_name() if device.startswith('cuda') else device, torch=torch.__version__,
                  epochs=[first_epoch, t.epoch], steps=steps_done, samples=steps_done * cfg.batch_size, warm_start=start is not None,
-                 warmup_steps=warm, prep_s=prep_s, train_s=t_train - t_start, total_s=time.monotonic() - t_start,
+                 warmup_steps=warm, prep_s=prep_s, train_s=t_train - t_loop, total_s=time.monotonic() - t_start,
                  best_epoch=(best or {}).get('epoch'), record_fp16_grey_levels=fp16_grey, bench_faces_per_s=throughput,
                  bundle=dict((k, manifest[k]) for k in ('covers', 'val', 'synthetic', 'commit', 'built')))
     summary = dict(lease=lease, leases=(start or {}).get('leases', []), config=asdict(cfg), e_pool=e_pool, history=t.history)
@@ -353,21 +351,25 @@ def adopt_lease(folder, models='models/gpu', results='results/gpu', runs='cache/
     folder = Path(folder)
     summary = json.loads((folder/'lease.json').read_text())
     state = load_parts(folder, 'state')                      # checks every part against the manifest
-    record = torch.load(folder/'record.pt', map_location='cpu', weights_only=True)
+    has_record = (folder/'record.pt').exists()      # absent when a warm-started lease never beat the earlier best
+    record = torch.load(folder/'record.pt', map_location='cpu', weights_only=True) if has_record else None
+    old = json.loads((repo_path(models)/'hn_gpu.json').read_text()) if (repo_path(models)/'hn_gpu.json').exists() else None
+    if record is None and old is None: raise FileNotFoundError(f"{folder}: no record.pt and no earlier model in {models}")
     lease = summary['lease']; stamp = lease['started'].replace(' ', '_').replace(':', '')
     run_dir = repo_path(runs)/stamp
     if run_dir.exists(): raise FileExistsError(f"{run_dir}: this lease was adopted already")
     run_dir.mkdir(parents=True)
     for f in folder.iterdir():
         if f.name.startswith('state.') or f.name == 'lease.json': shutil.copyfile(f, run_dir/f.name)
-    best = next((h for h in summary['history'] if h['epoch'] == record.get('epoch')), {})
+    best = next((h for h in summary['history'] if h['epoch'] == record.get('epoch')), {}) if record is not None else None
     leases = summary['leases'] + [lease]
-    provenance = dict(model='hn_gpu.pt', profile=summary['config']['run'], e_pool=summary['e_pool'],
-                      epochs=state['epoch'], best_epoch=record.get('epoch'),
-                      best_val={k.removeprefix('val_'): v for k, v in best.items() if k.startswith('val_')},
+    provenance = dict(model='hn_gpu.pt', profile=summary['config']['run'], e_pool=summary['e_pool'], epochs=state['epoch'],
+                      best_epoch=record.get('epoch') if record is not None else old['best_epoch'],
+                      best_val={k.removeprefix('val_'): v for k, v in best.items() if k.startswith('val_')} if best is not None else old['best_val'],
                       steps=sum(l['steps'] for l in leases), faces_seen=sum(l['samples'] for l in leases),
-                      gpu_minutes=round(sum(l['train_s'] for l in leases) / 60, 1), leases=leases, resume_state=str(run_dir))
-    with atomic_path(repo_path(models)/'hn_gpu.pt') as tmp: shutil.copyfile(folder/'record.pt', tmp)
+                      gpu_minutes=round(sum(l['total_s'] for l in leases) / 60, 1), leases=leases, resume_state=str(run_dir))
+    if record is not None:
+        with atomic_path(repo_path(models)/'hn_gpu.pt') as tmp: shutil.copyfile(folder/'record.pt', tmp)
     write_json(provenance, repo_path(models)/'hn_gpu.json')
     out = repo_path(results); out.mkdir(parents=True, exist_ok=True)
     for name, dest in (('grid.png', f'grid_{stamp}.png'), ('lease.json', f'lease_{stamp}.json')):
