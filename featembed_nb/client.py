@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 import pandas as pd
 from PIL import ImageFile
+from pathlib import Path
 from tqdm.auto import tqdm
 _truncated = ImageFile.LOAD_TRUNCATED_IMAGES
 with warnings.catch_warnings():
@@ -15,6 +16,7 @@ with warnings.catch_warnings():
     import face_recognition
 ImageFile.LOAD_TRUNCATED_IMAGES = _truncated        # face_recognition turns on truncated-file loading for every Pillow user
 from .paths import require_data
+from .files import atomic_path, write_table, write_text
 from .images import load_face_image, load_png
 from .lfw import read_pairs, subset_pairs
 from .geometry import cached_landmarks
@@ -22,7 +24,8 @@ from .methods import rendered
 
 
 # %% auto #0
-__all__ = ['TOLERANCE', 'client_encodings', 'client_matches', 'client_summary', 'client_attack']
+__all__ = ['TOLERANCE', 'CLIENT_HEADING', 'client_encodings', 'client_matches', 'client_summary', 'cached_client_encodings',
+           'write_client_section', 'client_attack']
 
 # %% ../nbs/39_client.ipynb #1ebd0b51
 TOLERANCE = 0.6            # face_recognition's default for compare_faces
@@ -54,17 +57,49 @@ def client_summary(matches: pd.DataFrame) -> dict:
                 asr_found=float((~m.matched[found]).mean()) if found.any() else np.nan,
                 asr=float((~m.matched).mean()) if len(m) else np.nan)
 
+# %% ../nbs/39_client.ipynb #65cc4c3b
+def _read_client_cache(path) -> dict[str, np.ndarray]:
+    if path is None or not Path(path).exists(): return {}
+    with np.load(path) as z:
+        names, counts, enc = z['names'], z['counts'], z['encodings']
+    if counts.sum() != len(enc): raise ValueError(f'{path}: {counts.sum()} faces counted but {len(enc)} encodings stored; delete the file')
+    return dict(zip(names.tolist(), np.split(enc, np.cumsum(counts)[:-1])))
+
+def cached_client_encodings(names, load, cache_npz=None, upsample: int = 1, desc: str = 'client (clean)') -> list[np.ndarray]:
+    "`client_encodings` of the images `load(name)` for `names`, read from `cache_npz` where it has them; the rest computed and added."
+    known = _read_client_cache(cache_npz)
+    todo = [n for n in dict.fromkeys(names) if n not in known]
+    if todo:
+        known.update(zip(todo, client_encodings([load(n) for n in tqdm(todo, desc=desc)], upsample)))
+        if cache_npz is not None:
+            Path(cache_npz).parent.mkdir(parents=True, exist_ok=True)
+            with atomic_path(cache_npz) as tmp:
+                with open(tmp, 'wb') as fh:
+                    np.savez(fh, names=np.array(list(known)), counts=np.array([len(e) for e in known.values()], np.int64),
+                             encodings=np.concatenate([e.reshape(-1, 128) for e in known.values()]))
+    return [known[n] for n in names]
+
+# %% ../nbs/39_client.ipynb #a539698b
+CLIENT_HEADING = 'face_recognition (the real client: own detection, tolerance 0.6)'
+
+def write_client_section(table: pd.DataFrame, out_dir, caption: str, heading: str = CLIENT_HEADING, floatfmt: str = '.3f'):
+    "Write the client's `table` as `client.csv`/`.md` in `out_dir` and append it to `out_dir/table.md` as its last section."
+    out = Path(out_dir)
+    write_table(table, out, 'client', caption, floatfmt=floatfmt)
+    write_text(out/'table.md', (out/'table.md').read_text().rstrip() + f'\n\n### {heading}\n\n{caption}\n\n'
+               + table.to_markdown(index=False, floatfmt=floatfmt) + '\n')
+
 # %% ../nbs/39_client.ipynb #a6db4921
 def client_attack(runs: dict, per_fold: int, results='results', renders='cache/renders', landmarks_csv='cache/lfw_landmarks.csv',
                   extra_landmarks_csv='cache/eval/lfw_landmarks_extra.csv', min_face_size: int = 60, upsample: int = 1,
-                  image_size: int = 256) -> tuple[pd.DataFrame, dict]:
-    "face_recognition on each run's D1 (`runs`: label -> run folder under `results`) against the clean I2 of the first `per_fold` genuine pairs per fold."
+                  image_size: int = 256, clean_cache=None) -> tuple[pd.DataFrame, dict]:
+    "face_recognition on each run's D1 (`runs`: label -> run folder under `results`) against the clean I2 of the first `per_fold` genuine pairs per fold (`clean_cache`: `cached_client_encodings`' file)."
     lfw = require_data('lfw', 'lfw-deepfunneled')
     def load(name): return load_face_image(lfw/name, image_size)
     genuine = subset_pairs(read_pairs(require_data('lfw', 'pairs.txt')), per_fold).query('genuine').reset_index(drop=True)
     covers = list(dict.fromkeys(genuine.img1))
     points = np.stack(cached_landmarks(covers, load, landmarks_csv, extra_landmarks_csv, min_face_size).points)
-    ref = client_encodings([load(n) for n in tqdm(genuine.img2, desc='I2 (clean)')], upsample)
+    ref = cached_client_encodings(genuine.img2.tolist(), load, clean_cache, upsample, desc='I2 (clean)')
     rows, per_pair = [], {}
     for label, run in runs.items():
         paths = rendered(run, covers, load, points, results, renders)

@@ -38,11 +38,20 @@ def test_evaluate_tiny(lfw_data, tmp_path):
     assert len(cmc) == 10 and cmc['rank'].tolist() == list(range(1, 11))
     for r in ('sface', 'dlib'): assert (np.diff(cmc[r]) >= 0).all() and cmc[r].iloc[-1] == 1.0
     for f in ('cmc.png', 'grid.png', 'table.md', 'cmc.md'): assert (out/f).read_bytes()
+    # the real client, apart from the recognisers: D1 = C here, so its ASR is its own rejection of the clean pairs
+    client = pd.read_csv(out/'client.csv')
+    assert client.recognizer.tolist() == ['face_recognition'] and 'face_recognition' not in tab.recognizer.tolist()
+    assert client.n_pairs[0] + client.reference_without_face[0] == 20 and client.asr[0] == client.clean_genuine_rejection[0] <= 0.1
+    assert metrics['client']['n_pairs'] == client.n_pairs[0] and '### face_recognition' in (out/'table.md').read_text()
+    assert (tmp_path/'eval_cache'/'client'/'lfw_256_upsample1.npz').exists()
     run_dir = [p for p in (tmp_path/'renders').iterdir()]
     assert len(run_dir) == 1 and re.fullmatch(r'original-[0-9a-f]{8}', run_dir[0].name)
 
     # masking (reuses the landmarks and clean embeddings cached by the first run): worse for the recognisers
-    out_m, tab_m, _ = run_evaluate(tmp_path, 'masking', '{"margin": 0.6}')
+    out_m, tab_m, metrics_m = run_evaluate(tmp_path, 'masking', '{"margin": 0.6}')
+    client_m = pd.read_csv(out_m/'client.csv')
+    assert client_m.asr[0] >= 0.8 and client_m.no_face[0] >= 0.5 and client_m.clean_genuine_rejection[0] == client.clean_genuine_rejection[0]
+    assert metrics_m['client']['asr'] == round(client_m.asr[0], 5)
     assert (tab_m.asr.to_numpy() > tab.asr.to_numpy()).all() and (tab_m.asr >= 0.8).all()
     assert (tab_m.detector_refind < 0.5).all() and (tab_m.rank1 < tab.rank1.to_numpy()).all()
     assert (tab_m.psnr < 25).all() and (tab_m.ssim < tab.ssim.to_numpy()).all()
