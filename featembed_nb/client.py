@@ -15,17 +15,12 @@ with warnings.catch_warnings():
     warnings.simplefilter('ignore')                 # face_recognition_models imports pkg_resources (deprecated)
     import face_recognition
 ImageFile.LOAD_TRUNCATED_IMAGES = _truncated        # face_recognition turns on truncated-file loading for every Pillow user
-from .paths import require_data
 from .files import atomic_path, write_table, write_text
-from .images import load_face_image, load_png
-from .lfw import read_pairs, subset_pairs
-from .geometry import cached_landmarks
-from .methods import rendered
 
 
 # %% auto #0
 __all__ = ['TOLERANCE', 'CLIENT_HEADING', 'client_encodings', 'client_matches', 'client_summary', 'cached_client_encodings',
-           'write_client_section', 'client_attack']
+           'write_client_section']
 
 # %% ../nbs/39_client.ipynb #1ebd0b51
 TOLERANCE = 0.6            # face_recognition's default for compare_faces
@@ -82,28 +77,10 @@ def cached_client_encodings(names, load, cache_npz=None, upsample: int = 1, desc
 # %% ../nbs/39_client.ipynb #a539698b
 CLIENT_HEADING = 'face_recognition (the real client: own detection, tolerance 0.6)'
 
-def write_client_section(table: pd.DataFrame, out_dir, caption: str, heading: str = CLIENT_HEADING, floatfmt: str = '.3f'):
-    "Write the client's `table` as `client.csv`/`.md` in `out_dir` and append it to `out_dir/table.md` as its last section."
+def write_client_section(table: pd.DataFrame, out_dir, caption: str, heading: str = CLIENT_HEADING, floatfmt: str = '.3f',
+                         shown: pd.DataFrame | None = None):
+    "Write the client's `table` as `client.csv`/`.md` in `out_dir` and append it (or `shown`, e.g. a pivot) to `out_dir/table.md`."
     out = Path(out_dir)
     write_table(table, out, 'client', caption, floatfmt=floatfmt)
     write_text(out/'table.md', (out/'table.md').read_text().rstrip() + f'\n\n### {heading}\n\n{caption}\n\n'
-               + table.to_markdown(index=False, floatfmt=floatfmt) + '\n')
-
-# %% ../nbs/39_client.ipynb #a6db4921
-def client_attack(runs: dict, per_fold: int, results='results', renders='cache/renders', landmarks_csv='cache/lfw_landmarks.csv',
-                  extra_landmarks_csv='cache/eval/lfw_landmarks_extra.csv', min_face_size: int = 60, upsample: int = 1,
-                  image_size: int = 256, clean_cache=None) -> tuple[pd.DataFrame, dict]:
-    "face_recognition on each run's D1 (`runs`: label -> run folder under `results`) against the clean I2 of the first `per_fold` genuine pairs per fold (`clean_cache`: `cached_client_encodings`' file)."
-    lfw = require_data('lfw', 'lfw-deepfunneled')
-    def load(name): return load_face_image(lfw/name, image_size)
-    genuine = subset_pairs(read_pairs(require_data('lfw', 'pairs.txt')), per_fold).query('genuine').reset_index(drop=True)
-    covers = list(dict.fromkeys(genuine.img1))
-    points = np.stack(cached_landmarks(covers, load, landmarks_csv, extra_landmarks_csv, min_face_size).points)
-    ref = cached_client_encodings(genuine.img2.tolist(), load, clean_cache, upsample, desc='I2 (clean)')
-    rows, per_pair = [], {}
-    for label, run in runs.items():
-        paths = rendered(run, covers, load, points, results, renders)
-        enc = dict(zip(covers, client_encodings([load_png(p) for p in tqdm(paths, desc=label)], upsample)))
-        per_pair[label] = m = client_matches([enc[c] for c in genuine.img1], ref)
-        rows.append(dict(method=label, run=run, **client_summary(m)))
-    return pd.DataFrame(rows), per_pair
+               + (table if shown is None else shown).to_markdown(index=False, floatfmt=floatfmt) + '\n')

@@ -11,8 +11,8 @@ import pandas as pd
 
 
 # %% auto #0
-__all__ = ['SETTING_COLUMNS', 'PAPER_CLAIMS', 'parse_runs', 'read_runs', 'asr_bars', 'difference_image', 'examples_figure',
-           'wide_table', 'black_box_asr', 'claims_table', 'splice', 'stage_times']
+__all__ = ['SETTING_COLUMNS', 'PAPER_CLAIMS', 'parse_runs', 'read_runs', 'read_client', 'asr_bars', 'difference_image',
+           'examples_figure', 'wide_table', 'black_box_asr', 'claims_table', 'splice', 'stage_times']
 
 # %% ../nbs/38_experiment_reports.ipynb #5df31a5b
 SETTING_COLUMNS = ['setting', 'method', 'recognizer', 'white_box', 'psnr', 'ssim', 'lpips', 'asr', 'rank1', 'rank5',
@@ -24,16 +24,23 @@ def parse_runs(runs) -> dict[str, str]:
     if not runs: raise ValueError('no runs given')
     return runs
 
-def read_runs(runs, results='results') -> pd.DataFrame:
-    "The evaluation tables of `runs` stacked, one row per setting × recogniser; a clear error names runs not evaluated."
+def _stack_runs(runs, results, stem: str) -> pd.DataFrame:
     runs, results = parse_runs(runs), Path(results)
-    missing = [r for r in runs.values() if not (results/r/'table.csv').exists()]
-    if missing: raise FileNotFoundError(f"not evaluated yet: {', '.join(missing)} (no table.csv under {results}); run their evaluate stages")
+    missing = [r for r in runs.values() if not (results/r/f'{stem}.csv').exists()]
+    if missing: raise FileNotFoundError(f"not evaluated yet: {', '.join(missing)} (no {stem}.csv under {results}); run their evaluate stages")
     tables = []
     for label, run in runs.items():
-        t = pd.read_csv(results/run/'table.csv'); t.insert(0, 'setting', label); tables.append(t)
-    df = pd.concat(tables, ignore_index=True)
+        t = pd.read_csv(results/run/f'{stem}.csv'); t.insert(0, 'setting', label); t.insert(1, 'run', run); tables.append(t)
+    return pd.concat(tables, ignore_index=True)
+
+def read_runs(runs, results='results') -> pd.DataFrame:
+    "The evaluation tables of `runs` stacked, one row per setting × recogniser; a clear error names runs not evaluated."
+    df = _stack_runs(runs, results, 'table')
     return df[[c for c in SETTING_COLUMNS if c in df]]
+
+def read_client(runs, results='results') -> pd.DataFrame:
+    "The real client's row of each run (its `client.csv`, from `evaluate`), one row per setting, with the run folder."
+    return _stack_runs(runs, results, 'client')
 
 
 # %% ../nbs/38_experiment_reports.ipynb #2c7dfd37

@@ -35,7 +35,7 @@ def test_settings_table(runs):
     pd.DataFrame(dict(epoch=[1, 2, 3, 4], val_total=[.3, .29, .2, .21], val_psnr=[50, 45, 36, 35], val_far=[.99, .95, .6, .5],
                       val_near=[.9, .9, .88, .87], val_asr=[0, 0, .2, .3])).to_csv(runs/'results'/'train'/'a'/'metrics.csv', index=False)
     papermill('settings.ipynb', runs/'s.ipynb', runs='{"(a) none": "eval/a", "(b) masked": "eval/b"}', out_dir=out,
-              n_examples=2, title='test', per_fold=1, **common(runs))
+              n_examples=2, title='test', **common(runs))
     tr = pd.read_csv(out/'training.csv')
     assert tr.setting.tolist() == ['(a) none'] and tr.left_identity[0] == 3 and tr.best_epoch[0] == 3 and tr.val_far[0] == .6
     client = pd.read_csv(out/'client.csv').set_index('setting')
@@ -114,11 +114,12 @@ def test_linkability_stage_tiny(tmp_path):
 def test_client_stage(runs):
     "face_recognition on the two tiny runs: the identity is matched as clean photos are, masking leaves no face to find."
     out = runs/'client'
-    papermill('client.ipynb', runs/'c.ipynb', runs='{"Original": "eval/a", "Masking": "eval/b"}', per_fold=1, out_dir=out,
-              results=runs/'results', renders=runs/'renders', eval_cache=runs/'eval_cache')
+    papermill('client.ipynb', runs/'c.ipynb', runs='{"Original": "eval/a", "Masking": "eval/b"}', out_dir=out, results=runs/'results')
     tab = pd.read_csv(out/'table.csv').set_index('method')
     assert tab.n_pairs.min() >= 8 and (tab.reference_without_face <= 2).all()
     assert tab.loc['Original', 'no_face'] <= 0.2 and tab.loc['Original', 'asr'] <= 0.2           # clean pairs: matched
     assert tab.loc['Masking', 'no_face'] >= 0.8 and tab.loc['Masking', 'asr'] >= tab.loc['Masking', 'no_face']
     assert np.isclose(tab.loc['Masking', 'asr'], tab.loc['Masking', 'no_face'] + (1 - tab.loc['Masking', 'no_face']) * np.nan_to_num(tab.loc['Masking', 'asr_found']))
     assert (out/'asr.png').read_bytes()[:4] == b'\x89PNG' and set(json.loads((out/'metrics.json').read_text())) == {'Original', 'Masking'}
+    src = pd.read_csv(runs/'results'/'eval'/'b'/'client.csv')                          # the evaluation's own client row, carried over
+    assert tab.loc['Masking', 'asr'] == src.asr[0] and tab.loc['Masking', 'run'] == 'eval/b'
