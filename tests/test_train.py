@@ -96,3 +96,29 @@ def test_trained_checkpoint_runs_through_evaluation(tiny_run, lfw_data):
     assert (tab.psnr > 20).all()                                       # |D - C| <= HN's residual bound
     assert (tab.asr <= 0.5).all(), tab.asr                             # a 2-step HN barely changes faces: most pairs still match
     assert len(list((tmp/'renders').glob('hn-*/*/*.png'))) >= 10
+
+
+def test_package_model_is_deterministic_and_carries_the_client(tiny_run, tmp_path):
+    "package_model on the tiny checkpoint, twice: the same bytes each time, and the card carries the real client's numbers."
+    import shutil, papermill as pm
+    from featembed_nb.files import sha256sum
+    tmp = tiny_run[0]
+    syn = tmp_path/'synthetic'; syn.mkdir()
+    for p in sorted((repo_root()/'data'/'synthetic'/'stylegan2_tpdne').iterdir())[:3]: shutil.copy(p, syn/p.name)
+    sha = sha256sum(tmp/'models'/'best.pt')
+    client = dict(asr=0.25, no_face=0.0, asr_found=0.25, clean_genuine_rejection=0.0, n_pairs=20, reference_without_face=0)
+    (tmp_path/'metrics.json').write_text(json.dumps(dict(
+        method=f'hn(checkpoint=best.pt, sha256={sha[:16]})', n_pairs=20, n_people=5, white_box='sface', quality={'psnr': 40.0},
+        recognizers={'sface': {'asr': 0.5, 'threshold': 0.3}}, client=client)))
+    nb = repo_root()/'nbs'/'experiments'/'package_model.ipynb'
+    files = {}
+    for i in range(2):
+        out = tmp_path/f'assets{i}'
+        pm.execute_notebook(str(nb), str(tmp_path/f'package{i}.ipynb'), cwd=str(nb.parent), progress_bar=False, log_output=False,
+                            parameters=dict(profile='tiny', checkpoint=str(tmp/'models'/'best.pt'), synthetic_dir=str(syn),
+                                            metrics_json=str(tmp_path/'metrics.json'), summary_json=str(tmp/'results'/'summary.json'),
+                                            out_dir=str(out)))
+        files[i] = {f: (out/f).read_bytes() for f in ('hn_default.pt', 'identities.npy', 'hn_default.json')}
+    assert files[0] == files[1], 'a rerun of package_model must reproduce its files byte for byte'
+    card = json.loads(files[0]['hn_default.json'])
+    assert {k: card['lfw_benchmark']['real_client'][k] for k in client} == client and card['files']['identities.npy']['count'] == 3
