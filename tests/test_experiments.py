@@ -110,6 +110,12 @@ def test_linkability_stage_tiny(tmp_path):
     assert (clean.linked_clean >= 0.9).all() and clean.linked_protected.isna().all()        # 10 clean pairs: all or all but one match
     assert (prot.linked_cross < prot.linked_clean).all()                                    # protection breaks the paper's pair
     assert tab.n_pairs.eq(10).all() and (tmp_path/'out'/'linkability.png').read_bytes()[:4] == b'\x89PNG'
+    client = pd.read_csv(tmp_path/'out'/'client.csv')                                       # the real client, same photos and pairs
+    assert client.policy.tolist() == ['none (clean photos)', 'per_photo', 'per_person', 'global'] and (client.recognizer == 'face_recognition').all()
+    assert client.linked_clean[0] >= 0.9 and client.linked_protected[0] != client.linked_protected[0]          # clean: linked; no D there (NaN)
+    assert (client.linked_cross[1:] <= client.linked_clean[1:]).all() and client.impostor_far[0] <= 0.2
+    assert '### face_recognition' in (tmp_path/'out'/'table.md').read_text()
+    assert 'per_photo/face_recognition' in json.loads((tmp_path/'out'/'metrics.json').read_text())
 
 def test_client_stage(runs):
     "face_recognition on the two tiny runs: the identity is matched as clean photos are, masking leaves no face to find."
