@@ -1,11 +1,11 @@
 """Train the hiding network on a lent GPU (nbs/25_gpu_lease.ipynb). Here: `build` the carried bundle, `park` the
 tree, make the device call, `unpark`; there: `train`. Run from the repo root.
 
-    python benchmarks/gpu_lease.py build [--start DIR]    # cache/gpu_bundle/, sized for 64 MiB with the parked tree
+    python benchmarks/gpu_lease.py build [--start DIR [--start-arms A,B]]  # cache/gpu_bundle/, sized for 64 MiB with the parked tree
     python benchmarks/gpu_lease.py park                   # results/ models/ nbs/ out of the index for the call
     # device call, carry ["cache/gpu_bundle"]:
     #   export PYTHONPATH=$PWD:$PWD/cache/gpu_bundle/site PYTHONUNBUFFERED=1;
-    #   python3 benchmarks/gpu_lease.py train --out $OUT --minutes 8
+    #   python3 benchmarks/gpu_lease.py train --out $OUT --minutes 8      # the arms of params.yaml's gpu_lease
     python benchmarks/gpu_lease.py unpark                 # always, right after the call
     python benchmarks/gpu_lease.py adopt DIR              # the returned files: models/gpu/, results/gpu/, cache/gpu_runs/
     python benchmarks/gpu_lease.py size                   # bytes that would travel now
@@ -20,6 +20,7 @@ def main(argv=None):
     sub = ap.add_subparsers(dest='cmd', required=True)
     b = sub.add_parser('build', help='write cache/gpu_bundle/')
     b.add_argument('--out', default='cache/gpu_bundle'); b.add_argument('--start', default=None, help='a returned lease folder to continue')
+    b.add_argument('--start-arms', default=None, help='comma-separated arms of --start to continue (all: default, where it has one)')
     b.add_argument('--travel-mib', type=float, default=64.0); b.add_argument('--max-covers', type=int, default=0)
     sub.add_parser('park'); sub.add_parser('unpark')
     d = sub.add_parser('adopt', help='file a returned lease folder'); d.add_argument('folder')
@@ -27,13 +28,15 @@ def main(argv=None):
     t = sub.add_parser('train', help='on the GPU machine')
     t.add_argument('--bundle', default='cache/gpu_bundle'); t.add_argument('--out', required=True)
     t.add_argument('--minutes', type=float, default=8.0); t.add_argument('--profile', default='gpu')
-    t.add_argument('--overrides', default='{}', help='JSON of TrainConfig fields')
+    t.add_argument('--overrides', default='{}', help='JSON of TrainConfig fields, for every arm')
+    t.add_argument('--arms', default=None, help='JSON {name: overrides}; default: the continued arms, else params.yaml gpu_lease.arms')
     t.add_argument('--e-pool', default='both', choices=['both', 'synthetic', 'celeba'])
     t.add_argument('--bench', default='32,64,128', help='batch sizes to time first (empty: none)')
     t.add_argument('--device', default='cuda')
     a = ap.parse_args(argv)
     if a.cmd == 'build':
-        m = build_bundle(a.out, travel_mib=a.travel_mib, start=a.start, max_covers=a.max_covers)
+        m = build_bundle(a.out, travel_mib=a.travel_mib, start=a.start, max_covers=a.max_covers,
+                         start_arms=a.start_arms.split(',') if a.start_arms else None)
         print(json.dumps({k: v for k, v in m.items() if k != 'files'}, indent=1))
     elif a.cmd == 'park': park_tree(); print(f"parked {PARKED}; travel now {travel_bytes(carry=['cache/gpu_bundle']) / 2**20:.1f} MiB with the bundle")
     elif a.cmd == 'unpark': unpark_tree(); print('unparked')
@@ -41,7 +44,9 @@ def main(argv=None):
     elif a.cmd == 'size': print(f"{travel_bytes(carry=a.carry) / 2**20:.1f} MiB would travel (carry {a.carry})")
     else:
         bench = tuple(int(x) for x in a.bench.split(',') if x)
-        out = lease_train(a.bundle, a.out, a.minutes, a.profile, json.loads(a.overrides), a.device, a.e_pool, bench)
-        print(json.dumps(out['lease'], indent=1))
+        out = lease_train(a.bundle, a.out, a.minutes, a.profile, json.loads(a.overrides), a.device, a.e_pool, bench,
+                          arms=json.loads(a.arms) if a.arms else None)
+        print(json.dumps({**out['lease'], 'arms': {n: {k: v for k, v in arm.items() if k not in ('history', 'config', 'leases')}
+                                                   for n, arm in out['arms'].items()}}, indent=1))
 
 if __name__ == '__main__': main()

@@ -4,7 +4,7 @@
 
 # %% ../nbs/25_gpu_lease.ipynb #082fd306
 from __future__ import annotations
-import importlib.util, io, json, shutil, subprocess, time
+import importlib.util, io, json, math, re, shutil, subprocess, time
 from dataclasses import asdict
 from pathlib import Path
 import numpy as np
@@ -26,10 +26,11 @@ from .inference import model_record, load_hiding_network, deidentify
 from .gpu_training import GPUTrainer, save_parts, load_parts
 
 # %% auto #0
-__all__ = ['PARKED', 'BUNDLE_SITE', 'TRAVEL_LIMIT', 'E_POOL_LABEL', 'OUT_FILES', 'OUT_BYTES', 'quantize_int8', 'dequantize_int8',
-           'pack_files', 'unpack_images', 'travel_bytes', 'park_tree', 'unpark_tree', 'sface_threshold', 'build_bundle',
-           'bundle_recognizer', 'bundle_loss', 'bundle_pools', 'warm_start_from', 'compact_state', 'faces_per_second',
-           'lease_train', 'load_hiding_network_from', 'adopt_lease']
+__all__ = ['PARKED', 'BUNDLE_SITE', 'TRAVEL_LIMIT', 'E_POOL_LABEL', 'ARM_NAME', 'OUT_FILES', 'OUT_BYTES', 'quantize_int8',
+           'dequantize_int8', 'pack_files', 'unpack_images', 'travel_bytes', 'park_tree', 'unpark_tree',
+           'sface_threshold', 'build_bundle', 'bundle_recognizer', 'bundle_vgg', 'bundle_loss', 'bundle_pools',
+           'warm_start_from', 'compact_state', 'faces_per_second', 'LeaseArm', 'lease_arm_specs', 'lease_train',
+           'load_hiding_network_from', 'adopt_lease']
 
 # %% ../nbs/25_gpu_lease.ipynb #e7cb9010
 def quantize_int8(state: dict) -> dict:
@@ -119,7 +120,7 @@ def sface_threshold() -> float:
     t = pd.read_csv(csv).set_index('recognizer') if csv.exists() else None
     return float(t.threshold['sface']) if t is not None and 'sface' in t.index else 0.0
 
-def build_bundle(out='cache/gpu_bundle', travel_mib: float = 64.0, n_val: int = 128, start=None, max_covers: int = 0,
+def build_bundle(out='cache/gpu_bundle', travel_mib: float = 64.0, n_val: int = 128, start=None, start_arms=None, max_covers: int = 0,
                  max_synthetic: int = 0, val_fraction: float = 0.1, seed: int = 0, margin_mib: float = 1.5,
                  landmarks_csv='cache/gpu_landmarks.csv', known_landmarks='cache/train/train_landmarks.csv',
                  min_face_size: int = 60, parked=PARKED) -> dict:
@@ -139,7 +140,10 @@ def build_bundle(out='cache/gpu_bundle', travel_mib: float = 64.0, n_val: int = 
     synth = sorted(f'synthetic/stylegan2_tpdne/{p.name}' for p in require_data('synthetic', 'stylegan2_tpdne').iterdir()
                    if p.suffix.lower() in ('.jpg', '.png'))
     torch.save(_face_pack(synth[:max_synthetic or None], *lm_args), tmp/'synthetic.pt')
-    if start is not None: torch.save(warm_start_from(start), tmp/'start.pt')
+    if start is not None:
+        has = list(_lease_info(start)['arms'])
+        if start_arms is None and len(has) > 1: raise ValueError(f"{start} holds the arms {has}: name those to continue (each takes ~10 MB of covers)")
+        torch.save(warm_start_from(start, start_arms), tmp/'start.pt')
     ids = identity_table(require_data('celeba', 'identity_CelebA.txt'))
     ids = ids[[(require_data('celeba', 'images')/i).exists() for i in ids.image]]
     train, val = split_by_identity(ids, val_fraction, seed)
@@ -161,7 +165,8 @@ def build_bundle(out='cache/gpu_bundle', travel_mib: float = 64.0, n_val: int = 
         pack['identities'] = torch.tensor(identity[names].to_numpy(), dtype=torch.long)
         torch.save(pack, tmp/f'{key}.pt')
     files = {str(f.relative_to(tmp)): dict(bytes=f.stat().st_size, sha256=sha256sum(f)) for f in sorted(tmp.rglob('*')) if f.is_file()}
-    manifest = dict(covers=len(chosen), val=len(val), synthetic=len(synth[:max_synthetic or None]), start=start is not None,
+    manifest = dict(covers=len(chosen), val=len(val), synthetic=len(synth[:max_synthetic or None]),
+                    start=list(torch.load(tmp/'start.pt', weights_only=True)['arms']) if start is not None else [],
                     asr_threshold=sface_threshold(), seed=seed, val_fraction=val_fraction, tree_bytes=int(tree),
                     bundle_bytes=sum(f['bytes'] for f in files.values()), travel_limit=int(travel_mib * 2**20),
                     commit=_git(root, 'rev-parse', 'HEAD').strip(), built=time.strftime('%Y-%m-%d %H:%M:%S'), files=files)
@@ -180,15 +185,20 @@ def bundle_recognizer(bundle) -> TorchRecognizer:
         return SFace(convert(float_sface_onnx(path))).to(device)
     return TorchRecognizer('sface', 128, ARCFACE_112, 112, loader, "OpenCV SFace (2021dec int8bq ONNX, carried)")
 
-def bundle_loss(bundle, cfg: TrainConfig, device='cpu') -> HidingLoss:
-    "`HidingLoss` for `cfg` with the bundle's int8 VGG-16 (dequantised) for perc and LPIPS."
+def bundle_vgg(bundle) -> tuple[PerceptualLoss, LPIPSLoss]:
+    "(perc, lpips) modules on the bundle's int8 VGG-16 (dequantised), built once for every arm of a lease."
     from torchvision.models import vgg16
     payload = torch.load(Path(bundle)/'vgg16_int8.pt', map_location='cpu', weights_only=True)
     features = dequantize_int8(payload['features'])
-    if cfg.lpips_net != 'vgg' and cfg.lambda_lpips > 0: raise ValueError("the bundle carries VGG-16 only: lpips_net must be 'vgg'")
     trunk = vgg16(weights=None).features[:VGG16_CONV5_3]
     trunk.load_state_dict({k.removeprefix('features.'): v for k, v in features.items() if int(k.split('.')[1]) < VGG16_CONV5_3})
-    return HidingLoss(cfg.lambdas, device, perc=PerceptualLoss(trunk), lpips=LPIPSLoss(lpips_from_state('vgg', features, payload['heads'])))
+    return PerceptualLoss(trunk), LPIPSLoss(lpips_from_state('vgg', features, payload['heads']))
+
+def bundle_loss(bundle, cfg: TrainConfig, device='cpu', vgg: tuple | None = None) -> HidingLoss:
+    "`HidingLoss` for `cfg` with the bundle's VGG-16 for perc and LPIPS (`vgg`: modules from `bundle_vgg` to share)."
+    if cfg.lpips_net != 'vgg' and cfg.lambda_lpips > 0: raise ValueError("the bundle carries VGG-16 only: lpips_net must be 'vgg'")
+    perc, lp = vgg or bundle_vgg(bundle)
+    return HidingLoss(cfg.lambdas, device, perc=perc, lpips=lp)
 
 def _pool(en, pack, size, device, identities=None) -> Pool:
     pts = scale_landmarks(pack['landmarks'].numpy(), 256, size)
@@ -210,18 +220,38 @@ def bundle_pools(bundle, cfg: TrainConfig, en, device='cpu', e_pool: str = 'both
 
 # %% ../nbs/25_gpu_lease.ipynb #e5452c2a
 E_POOL_LABEL = {'synthetic': 'synthetic', 'celeba': 'celeba', 'both': 'celeba+synthetic'}
+ARM_NAME = re.compile(r'[a-z0-9][a-z0-9_]*')
 
-def warm_start_from(folder) -> dict:
-    "The next lease's start from a returned lease folder: HN weights (fp16), epoch, lr, best, history, parameters."
-    st = load_parts(folder, 'state')
-    lease = json.loads((Path(folder)/'lease.json').read_text())
-    return dict(hn_config=st['hn_config'], hn={k: v.half() if v.is_floating_point() else v for k, v in st['hn'].items()},
-                params=st['params'], epoch=st['epoch'], best_val=st['best_val'], history=st['history'],
-                lr=st['optimizer']['param_groups'][0]['lr'], leases=lease.get('leases', []) + [lease['lease']])
+def _lease_info(folder) -> dict:
+    "A returned lease's `lease.json`."
+    return json.loads((Path(folder)/'lease.json').read_text())
 
-def _grid(covers, d) -> Image.Image:
-    "Covers, D and |D − C| × 4 (rows) of N faces, full resolution."
-    rows = [to_uint8(covers), to_uint8(d), to_uint8(((d - covers).abs() * 4).clamp(0, 1))]
+def warm_start_from(folder, arms=None) -> dict:
+    "The next lease's start from a returned lease folder: for each of `arms` (all by default) its HN (fp16), config, epoch, lr, best and history."
+    folder, info = Path(folder), _lease_info(folder)
+    names = list(info['arms']) if arms is None else list(arms)
+    unknown = sorted(set(names) - set(info['arms']))
+    if unknown: raise KeyError(f"{folder}: no arm {unknown}; it has {list(info['arms'])}")
+    out = {}
+    for name in names:
+        a = info['arms'][name]
+        if a.get('state'):                    # the full last state came back: continue from the last epoch
+            st = load_parts(folder, a['state']); hn, hn_config = st['hn'], st['hn_config']
+        else:                                 # a sweep returns each arm's best record only
+            rec = torch.load(folder/a['record'], map_location='cpu', weights_only=True); hn, hn_config = rec['hn'], rec['hn_config']
+        out[name] = dict(hn_config=hn_config, hn={k: v.half() if v.is_floating_point() else v for k, v in hn.items()},
+                         config=a['config'], epoch=a['epochs'][1], best_val=a['best_val'] if a['best_val'] is not None else math.inf, history=a['history'], lr=a['lr'],
+                         leases=a['leases'] + [_arm_lease(info['lease'], a)])
+    return {'arms': out}
+
+def _arm_lease(lease: dict, arm: dict) -> dict:
+    "What one lease did for one arm (the provenance's rows)."
+    return dict(started=lease['started'], device=lease['device'], arms_in_lease=lease['n_arms'], epochs=arm['epochs'],
+                steps=arm['steps'], samples=arm['samples'], train_s=arm['train_s'], lease_total_s=lease['total_s'])
+
+def _grid(covers, ds) -> Image.Image:
+    "Covers, then D and |D − C| × 4 of every model in `ds` (rows) of N faces, full resolution."
+    rows = [to_uint8(covers)] + [r for d in ds for r in (to_uint8(d), to_uint8(((d - covers).abs() * 4).clamp(0, 1)))]
     return Image.fromarray(np.concatenate([np.concatenate(list(r), 1) for r in rows], 0))
 
 OUT_FILES, OUT_BYTES = 8, 64 * 2**20      # what the device tool brings back from $OUT
@@ -250,93 +280,128 @@ def faces_per_second(trainer: GPUTrainer, batch_size: int, steps: int = 8, warmu
     if dev.type == 'cuda': torch.cuda.synchronize()
     return batch_size * steps / (time.perf_counter() - t0)
 
+class LeaseArm:
+    "One model a lease trains: its config, `GPUTrainer`, warm-up and best epoch so far."
+    def __init__(self, name: str, cfg: TrainConfig, pools, en, loss, e_pool: str, warm: dict | None = None, warmup_steps: int = 0):
+        if not ARM_NAME.fullmatch(name): raise ValueError(f"arm name {name!r}: lower-case letters, digits and _ only")
+        self.name, self.cfg, self.e_pool, self.leases = name, cfg, e_pool, []
+        self.t = GPUTrainer(cfg, *pools, en=en, loss=loss)
+        self.warmup = 0
+        if warm is not None:
+            if warm['hn_config'] != self.t.hn.config: raise ValueError(f"start.pt {name}: HN config {warm['hn_config']} != {self.t.hn.config}")
+            self.t.hn.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in warm['hn'].items()})
+            self.t.epoch, self.t.best_val, self.t.history = int(warm['epoch']), float(warm['best_val']), list(warm['history'])
+            for g in self.t.opt.param_groups: g['lr'] = float(warm['lr'])
+            self.warmup, self.leases = warmup_steps, list(warm['leases'])
+        self.base_lr = [g['lr'] for g in self.t.opt.param_groups]
+        self.first_epoch, self.steps, self.train_s, self.best = self.t.epoch, 0, 0.0, None
+
+    def record(self) -> dict:
+        "The current HN as a `model_record` (CPU tensors), with its epoch."
+        rec = model_record(self.t.hn, self.cfg.image_size, self.cfg.en,
+                           {**asdict(self.cfg), 'e_source': E_POOL_LABEL[self.e_pool], 'e_pool': self.e_pool, 'arm': self.name})
+        return {**rec, 'hn': {k: v.detach().cpu().clone() for k, v in rec['hn'].items()}, 'epoch': self.t.epoch}
+
+    def epoch(self) -> dict:
+        "Train one epoch (linear warm-up over the first `warmup` steps of a continued lease), validate, keep the best."
+        t, e0, sums, n = self.t, time.monotonic(), {}, 0
+        for b in t.epoch_plan(t.epoch):
+            if self.steps < self.warmup:
+                for g, lr in zip(t.opt.param_groups, self.base_lr): g['lr'] = lr * (self.steps + 1) / self.warmup
+            terms = t.step(*b); n += 1; self.steps += 1
+            for k, v in terms.items(): sums[k] = sums.get(k, 0.0) + v
+        train_s = time.monotonic() - e0
+        val = t.validate(); t.sched.step(val['total']); t.epoch += 1
+        row = dict(epoch=t.epoch, lr=t.opt.param_groups[0]['lr'], sec_per_step=train_s / n, faces_per_s=n * self.cfg.batch_size / train_s,
+                   **{f'train_{k}': v / n for k, v in sums.items()}, **{f'val_{k}': v for k, v in val.items()})
+        t.history.append(row)
+        if val['total'] < t.best_val: t.best_val, self.best = val['total'], self.record()
+        self.train_s += time.monotonic() - e0
+        print(f"{self.name} epoch {t.epoch}: {row['faces_per_s']:.0f} faces/s, train {row['train_total']:.4f}, val {val['total']:.4f}, "
+              f"psnr {val['psnr']:.2f}" + (f", asr {val['asr']:.3f}" if 'asr' in val else '') + f" ({time.monotonic() - e0:.0f} s)", flush=True)
+        return row
+
+def lease_arm_specs(train_params: dict, profile: str, overrides: dict | None, arms: dict | None) -> dict[str, dict]:
+    "Each arm's training parameters: `train.defaults` + `train.<profile>` + `overrides` + the arm's own (one arm, the profile, by default)."
+    base = {**profile_spec(train_params, profile), **(overrides or {})}; base.pop('asr_threshold', None)
+    return {name: {'run': f'lease_{name}', **base, **(own or {})} for name, own in (arms or {profile: {}}).items()}
+
 def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrides: dict | None = None, device: str = 'cuda',
                 e_pool: str = 'both', bench_batches=(), warmup_steps: int = 200, reserve_s: float = 40.0, params_file='params.yaml',
-                max_epochs: int = 0) -> dict:
-    "Train in whole epochs for `minutes` (see the notebook); writes record, state parts, lease.json and grid.png to `out`."
+                max_epochs: int = 0, arms: dict | None = None) -> dict:
+    "Train every arm in turn, an epoch each, for `minutes` (see the notebook); writes records, lease.json, grid.png (and the state of a single arm) to `out`.\n\n    `arms` (name: overrides): by default the arms the bundle continues, else params.yaml's `gpu_lease.arms`, else one arm, the profile."
     t_start = time.monotonic(); deadline = t_start + 60 * minutes
     bundle, out = Path(bundle), Path(out); out.mkdir(parents=True, exist_ok=True)
     manifest = json.loads((bundle/'bundle.json').read_text())
     for name, f in manifest['files'].items():
         if (bundle/name).stat().st_size != f['bytes']: raise ValueError(f"{bundle/name}: not the file the bundle was built with")
-    spec = profile_spec(yaml.safe_load(repo_path(params_file).read_text())['train'], profile)
-    spec.update(overrides or {}); spec.pop('asr_threshold', None)
-    cfg = TrainConfig.from_dict({'run': f'lease_{profile}', **spec, 'device': device})
-    cfg.asr_threshold = float(manifest['asr_threshold'])
-    start = torch.load(bundle/'start.pt', map_location='cpu', weights_only=True) if (bundle/'start.pt').exists() else None
-    if start is not None:
-        keep = {k: start['params'][k] for k in ('image_size', 'width', 'depth', 'max_width', 'blocks_per_level', 'inject', 'scale', 'en')}
-        cfg = TrainConfig.from_dict({**asdict(cfg), **keep})
+    start = torch.load(bundle/'start.pt', map_location='cpu', weights_only=True)['arms'] if (bundle/'start.pt').exists() else {}
+    if start and arms: raise ValueError(f"the bundle continues the arms {list(start)}: a continued lease trains those (no `arms`)")
+    params = yaml.safe_load(repo_path(params_file).read_text())
+    if start: specs = {name: {**w['config'], **(overrides or {})} for name, w in start.items()}
+    else: specs = lease_arm_specs(params['train'], profile, overrides, arms or params.get('gpu_lease', {}).get('arms'))
+    cfgs = {name: TrainConfig.from_dict({**spec, 'device': device}) for name, spec in specs.items()}
+    for cfg in cfgs.values(): cfg.asr_threshold = float(manifest['asr_threshold'])
+    shared = {k: {getattr(c, k) for c in cfgs.values()} for k in ('image_size', 'en', 'lpips_net')}
+    if any(len(v) > 1 for v in shared.values()): raise ValueError(f"arms share pools, EN and VGG: they must agree on {shared}")
+    files_needed = len(cfgs) + 3 + (4 if len(cfgs) == 1 else 0)     # records, lease.json, grid.png, the caller's log (+ state parts, manifest)
+    if files_needed > OUT_FILES: raise ValueError(f"{len(cfgs)} arms: {files_needed} files, more than the {OUT_FILES} the device tool returns")
     if device.startswith('cuda'):
         torch.backends.cudnn.benchmark = True
         torch.backends.cuda.matmul.allow_tf32 = True; torch.backends.cudnn.allow_tf32 = True
+    first = next(iter(cfgs.values()))
     en = bundle_recognizer(bundle).to(device)
-    loss = bundle_loss(bundle, cfg, device)
     t0 = time.monotonic()
-    pools = bundle_pools(bundle, cfg, en, device, e_pool)
+    pools = bundle_pools(bundle, first, en, device, e_pool)
     prep_s = time.monotonic() - t0
+    vgg = bundle_vgg(bundle)                  # one VGG-16 in memory for every arm
+    losses = {name: bundle_loss(bundle, cfg, device, vgg) for name, cfg in cfgs.items()}
+    one = next(iter(losses.values()))
     throughput = {}
     for bs in bench_batches:
-        probe = GPUTrainer(TrainConfig.from_dict({**asdict(cfg), 'batch_size': int(bs)}), *pools, en=en, loss=loss)
+        probe = GPUTrainer(TrainConfig.from_dict({**asdict(first), 'batch_size': int(bs)}), *pools, en=en, loss=one)
         throughput[int(bs)] = faces_per_second(probe, int(bs)); del probe
-        print(f"batch {bs}: {throughput[int(bs)]:.0f} faces/s")
+        print(f"batch {bs}: {throughput[int(bs)]:.0f} faces/s", flush=True)
     if device.startswith('cuda'): torch.cuda.empty_cache()
-    t = GPUTrainer(cfg, *pools, en=en, loss=loss)
-    warm = 0
-    if start is not None:
-        if start['hn_config'] != t.hn.config: raise ValueError(f"start.pt: HN config {start['hn_config']} != {t.hn.config}")
-        t.hn.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in start['hn'].items()})
-        t.epoch, t.best_val, t.history = int(start['epoch']), float(start['best_val']), list(start['history'])
-        for g in t.opt.param_groups: g['lr'] = float(start['lr'])
-        warm = warmup_steps
-    base_lr = [g['lr'] for g in t.opt.param_groups]
-    best, epoch_s, steps_done, first_epoch = None, None, 0, t.epoch
-    t_loop = time.monotonic()
-    while not max_epochs or t.epoch - first_epoch < max_epochs:
-        if epoch_s is not None and deadline - time.monotonic() < epoch_s + reserve_s: break
-        if epoch_s is None and deadline - time.monotonic() < reserve_s: break
-        e0, sums, n = time.monotonic(), {}, 0
-        for b in t.epoch_plan(t.epoch):
-            if steps_done < warm:
-                for g, lr in zip(t.opt.param_groups, base_lr): g['lr'] = lr * (steps_done + 1) / warm
-            terms = t.step(*b); n += 1; steps_done += 1
-            for k, v in terms.items(): sums[k] = sums.get(k, 0.0) + v
-        train_s = time.monotonic() - e0
-        val = t.validate(); t.sched.step(val['total']); t.epoch += 1
-        row = dict(epoch=t.epoch, lr=t.opt.param_groups[0]['lr'], sec_per_step=train_s / n,
-                   faces_per_s=n * cfg.batch_size / train_s, **{f'train_{k}': v / n for k, v in sums.items()},
-                   **{f'val_{k}': v for k, v in val.items()})
-        t.history.append(row)
-        if val['total'] < t.best_val:
-            t.best_val = val['total']
-            best = model_record(t.hn, cfg.image_size, cfg.en, {**asdict(cfg), 'e_source': E_POOL_LABEL[e_pool], 'e_pool': e_pool})
-            best = {**best, 'hn': {k: v.detach().cpu().clone() for k, v in best['hn'].items()}, 'epoch': t.epoch}
-        epoch_s = time.monotonic() - e0
-        print(f"epoch {t.epoch}: {row['faces_per_s']:.0f} faces/s, train {row['train_total']:.4f}, val {val['total']:.4f}, "
-              f"psnr {val['psnr']:.2f}" + (f", asr {val['asr']:.3f}" if 'asr' in val else '') + f" ({epoch_s:.0f} s)", flush=True)
+    lease_arms = [LeaseArm(name, cfg, pools, en, losses[name], e_pool, start.get(name), warmup_steps) for name, cfg in cfgs.items()]
+    t_loop, round_s, rounds = time.monotonic(), None, 0
+    while not max_epochs or rounds < max_epochs:
+        if deadline - time.monotonic() < (round_s or 0) + reserve_s: break
+        r0 = time.monotonic()
+        for arm in lease_arms: arm.epoch()
+        round_s, rounds = time.monotonic() - r0, rounds + 1
     t_train = time.monotonic()
-    n_val = min(8, len(t.val_pool))
-    check = t.val_pool.images[:n_val].float().div(255), t.e_pool.features[t.val_e[:n_val]]
-    fp16_grey = None
-    if best is not None:
-        half = {**best, 'hn': {k: v.half() if v.is_floating_point() else v for k, v in best['hn'].items()}}
-        with atomic_path(out/'record.pt') as tmp:
-            Path(tmp).write_bytes(_record_bytes(half))
-            d16, d32 = deidentify(load_hiding_network(tmp, device), *check), deidentify(load_hiding_network_from(best, device), *check)
+    if not rounds: print(f"WARNING: no epoch fitted in {minutes} min (reserve {reserve_s:.0f} s): nothing trained", flush=True)
+    check_t = lease_arms[0].t
+    n_val = min(8, len(check_t.val_pool))
+    check = check_t.val_pool.images[:n_val].float().div(255), check_t.e_pool.features[check_t.val_e[:n_val]]
+    arm_out, ds = {}, []
+    for arm in lease_arms:
+        rec, fp16_grey = arm.best, None
+        if rec is not None:     # fp16 always (a 5 M-parameter fp32 record is 20 MB, over the 16 MB a returned file may be)
+            half = {**rec, 'hn': {k: v.half() if v.is_floating_point() else v for k, v in rec['hn'].items()}}
+            with atomic_path(out/f'record_{arm.name}.pt') as tmp:
+                Path(tmp).write_bytes(_record_bytes(half))
+                d16, d32 = deidentify(load_hiding_network(tmp, device), *check), deidentify(load_hiding_network_from(rec, device), *check)
             fp16_grey = float(255 * (d16 - d32).abs().max())
-            if fp16_grey > 1: Path(tmp).write_bytes(_record_bytes(best))
-        _grid(check[0].to(d32.device), d32).save(out/'grid.png')
-    save_parts(compact_state(t.state()), out, 'state')
+            if fp16_grey > 1: print(f"WARNING: {arm.name}: fp16 moves D by {fp16_grey:.1f} grey levels", flush=True)
+        ds.append(deidentify(load_hiding_network_from(rec or arm.record(), device), *check))
+        state = None
+        if len(lease_arms) == 1: save_parts(compact_state(arm.t.state()), out, 'state'); state = 'state'
+        arm_out[arm.name] = dict(config=asdict(arm.cfg), epochs=[arm.first_epoch, arm.t.epoch], steps=arm.steps,
+                                 samples=arm.steps * arm.cfg.batch_size, warm_start=arm.name in start, warmup_steps=arm.warmup,
+                                 train_s=arm.train_s, lr=arm.t.opt.param_groups[0]['lr'], best_val=arm.t.best_val if math.isfinite(arm.t.best_val) else None,
+                                 best_epoch=(rec or {}).get('epoch'), record=f'record_{arm.name}.pt' if rec is not None else None,
+                                 record_fp16_grey_levels=fp16_grey, state=state, history=arm.t.history, leases=arm.leases)
+    _grid(check[0].to(ds[0].device), ds).save(out/'grid.png')
     back = [f for f in out.iterdir() if f.is_file()]
     if len(back) > OUT_FILES - 1 or sum(f.stat().st_size for f in back) > OUT_BYTES - 2**20:
         print(f"WARNING: {len(back)} files, {sum(f.stat().st_size for f in back) / 2**20:.1f} MiB in {out}: more than the device tool returns")
     lease = dict(started=time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(time.time() - (time.monotonic() - t_start))),
                  device=torch.cuda.get_device_name() if device.startswith('cuda') else device, torch=torch.__version__,
-                 epochs=[first_epoch, t.epoch], steps=steps_done, samples=steps_done * cfg.batch_size, warm_start=start is not None,
-                 warmup_steps=warm, prep_s=prep_s, train_s=t_train - t_loop, total_s=time.monotonic() - t_start,
-                 best_epoch=(best or {}).get('epoch'), record_fp16_grey_levels=fp16_grey, bench_faces_per_s=throughput,
-                 bundle=dict((k, manifest[k]) for k in ('covers', 'val', 'synthetic', 'commit', 'built')))
-    summary = dict(lease=lease, leases=(start or {}).get('leases', []), config=asdict(cfg), e_pool=e_pool, history=t.history)
+                 n_arms=len(lease_arms), rounds=rounds, prep_s=prep_s, train_s=t_train - t_loop, total_s=time.monotonic() - t_start,
+                 bench_faces_per_s=throughput, bundle=dict((k, manifest[k]) for k in ('covers', 'val', 'synthetic', 'commit', 'built')))
+    summary = dict(lease=lease, e_pool=e_pool, arms=arm_out)
     write_json(summary, out/'lease.json')
     return summary
 
@@ -345,34 +410,59 @@ def load_hiding_network_from(record: dict, device='cpu'):
     buf = io.BytesIO(); torch.save(record, buf); buf.seek(0)
     return load_hiding_network(buf, device)
 
+
 # %% ../nbs/25_gpu_lease.ipynb #b146db33
-def adopt_lease(folder, models='models/gpu', results='results/gpu', runs='cache/gpu_runs') -> dict:
-    "File a returned lease folder (see the notebook); returns the provenance written to `models/hn_gpu.json`."
+def adopt_lease(folder, models='models/gpu', results='results/gpu', runs='cache/gpu_runs',
+                throughput='benchmarks/results/gpu_throughput.csv') -> dict:
+    "File a returned lease folder (see the notebook); returns each arm's provenance, written to `models/hn_<arm>.json`."
     folder = Path(folder)
-    summary = json.loads((folder/'lease.json').read_text())
-    state = load_parts(folder, 'state')                      # checks every part against the manifest
-    has_record = (folder/'record.pt').exists()      # absent when a warm-started lease never beat the earlier best
-    record = torch.load(folder/'record.pt', map_location='cpu', weights_only=True) if has_record else None
-    old = json.loads((repo_path(models)/'hn_gpu.json').read_text()) if (repo_path(models)/'hn_gpu.json').exists() else None
-    if record is None and old is None: raise FileNotFoundError(f"{folder}: no record.pt and no earlier model in {models}")
-    lease = summary['lease']; stamp = lease['started'].replace(' ', '_').replace(':', '')
-    run_dir = repo_path(runs)/stamp
+    info = _lease_info(folder)
+    lease = info['lease']; stamp = lease['started'].replace(' ', '_').replace(':', '')
+    run_dir, models = repo_path(runs)/stamp, repo_path(models)
     if run_dir.exists(): raise FileExistsError(f"{run_dir}: this lease was adopted already")
+    found = {}
+    for name, a in info['arms'].items():      # check everything before filing anything
+        if a['state']: load_parts(folder, a['state'])          # every part against the manifest
+        old = models/f'hn_{name}.json'
+        if a['record'] is None and not old.exists(): raise FileNotFoundError(f"{folder}: no record for {name} and no earlier model in {models}")
+        found[name] = (torch.load(folder/a['record'], map_location='cpu', weights_only=True) if a['record'] else None,
+                       json.loads(old.read_text()) if old.exists() else None)
     run_dir.mkdir(parents=True)
     for f in folder.iterdir():
-        if f.name.startswith('state.') or f.name == 'lease.json': shutil.copyfile(f, run_dir/f.name)
-    best = next((h for h in summary['history'] if h['epoch'] == record.get('epoch')), {}) if record is not None else None
-    leases = summary['leases'] + [lease]
-    provenance = dict(model='hn_gpu.pt', profile=summary['config']['run'], e_pool=summary['e_pool'], epochs=state['epoch'],
-                      best_epoch=record.get('epoch') if record is not None else old['best_epoch'],
-                      best_val={k.removeprefix('val_'): v for k, v in best.items() if k.startswith('val_')} if best is not None else old['best_val'],
-                      steps=sum(l['steps'] for l in leases), faces_seen=sum(l['samples'] for l in leases),
-                      gpu_minutes=round(sum(l['total_s'] for l in leases) / 60, 1), leases=leases, resume_state=str(run_dir))
-    if record is not None:
-        with atomic_path(repo_path(models)/'hn_gpu.pt') as tmp: shutil.copyfile(folder/'record.pt', tmp)
-    write_json(provenance, repo_path(models)/'hn_gpu.json')
+        if f.name.startswith(('state.', 'record_')) or f.name == 'lease.json': shutil.copyfile(f, run_dir/f.name)
+    provenance = {}
+    for name, a in info['arms'].items():
+        record, old = found[name]
+        best = next((h for h in a['history'] if h['epoch'] == record.get('epoch')), {}) if record is not None else None
+        leases = a['leases'] + [_arm_lease(lease, a)]
+        lam = {k: v for k, v in a['config'].items() if k.startswith('lambda_')}
+        provenance[name] = dict(model=f'hn_{name}.pt', arm=name, run=a['config']['run'], e_pool=info['e_pool'], lambdas=lam,
+                                epochs=a['epochs'][1], best_epoch=record.get('epoch') if record is not None else old['best_epoch'],
+                                best_val={k.removeprefix('val_'): v for k, v in best.items() if k.startswith('val_')} if best is not None else old['best_val'],
+                                steps=sum(l['steps'] for l in leases), faces_seen=sum(l['samples'] for l in leases),
+                                gpu_train_minutes=round(sum(l['train_s'] for l in leases) / 60, 1),
+                                lease_minutes=round(sum(l['lease_total_s'] for l in leases) / 60, 1), leases=leases, resume_from=str(run_dir))
+        if record is not None:
+            with atomic_path(models/f'hn_{name}.pt') as tmp: shutil.copyfile(folder/a['record'], tmp)
+        write_json(provenance[name], models/f'hn_{name}.json')
     out = repo_path(results); out.mkdir(parents=True, exist_ok=True)
     for name, dest in (('grid.png', f'grid_{stamp}.png'), ('lease.json', f'lease_{stamp}.json')):
         if (folder/name).exists():
             with atomic_path(out/dest, overwrite=False) as tmp: shutil.copyfile(folder/name, tmp)
+    _log_throughput(info, repo_path(throughput))
     return provenance
+
+def _log_throughput(info: dict, csv: Path):
+    "Append a lease's measured faces per second (the timed batch sizes, then each arm's training epochs) to `csv`."
+    lease = info['lease']
+    common = dict(started=lease['started'], device=lease['device'], torch=lease['torch'], arms_in_lease=lease['n_arms'])
+    rows = [dict(common, measure='bench', arm='', image_size='', batch_size=int(bs), faces_per_s=round(v, 1))
+            for bs, v in lease['bench_faces_per_s'].items()]
+    for name, a in info['arms'].items():
+        new = [h for h in a['history'] if h['epoch'] > a['epochs'][0]]
+        if new: rows.append(dict(common, measure='training', arm=name, image_size=a['config']['image_size'], batch_size=a['config']['batch_size'],
+                                 faces_per_s=round(float(np.mean([h['faces_per_s'] for h in new])), 1)))
+    old = pd.read_csv(csv) if csv.exists() else None
+    table = pd.concat([old, pd.DataFrame(rows)], ignore_index=True) if old is not None else pd.DataFrame(rows)
+    with atomic_path(csv) as tmp: table.to_csv(tmp, index=False)
+
