@@ -98,27 +98,50 @@ def test_trained_checkpoint_runs_through_evaluation(tiny_run, lfw_data):
     assert len(list((tmp/'renders').glob('hn-*/*/*.png'))) >= 10
 
 
-def test_package_model_is_deterministic_and_carries_the_client(tiny_run, tmp_path):
-    "package_model on the tiny checkpoint, twice: the same bytes each time, and the card carries the real client's numbers."
+def _package(tmp_path, checkpoint: Path, summary_json: Path, out: Path, client: dict | None = None) -> dict:
+    "Run package_model on `checkpoint` (3 synthetic faces, a stand-in metrics.json naming its sha256); its output files' bytes."
     import shutil, papermill as pm
     from featembed_nb.files import sha256sum
-    tmp = tiny_run[0]
-    syn = tmp_path/'synthetic'; syn.mkdir()
-    for p in sorted((repo_root()/'data'/'synthetic'/'stylegan2_tpdne').iterdir())[:3]: shutil.copy(p, syn/p.name)
-    sha = sha256sum(tmp/'models'/'best.pt')
-    client = dict(asr=0.25, no_face=0.0, asr_found=0.25, clean_genuine_rejection=0.0, n_pairs=20, reference_without_face=0)
-    (tmp_path/'metrics.json').write_text(json.dumps(dict(
-        method=f'hn(checkpoint=best.pt, sha256={sha[:16]})', n_pairs=20, n_people=5, white_box='sface', quality={'psnr': 40.0},
-        recognizers={'sface': {'asr': 0.5, 'threshold': 0.3}}, client=client)))
+    syn = tmp_path/'synthetic'
+    if not syn.exists():
+        syn.mkdir()
+        for p in sorted((repo_root()/'data'/'synthetic'/'stylegan2_tpdne').iterdir())[:3]: shutil.copy(p, syn/p.name)
+    metrics = tmp_path/f'metrics_{checkpoint.stem}.json'     # one per checkpoint: the card names it
+    metrics.write_text(json.dumps(dict(
+        method=f'hn(checkpoint={checkpoint.name}, sha256={sha256sum(checkpoint)[:16]})', n_pairs=20, n_people=5, white_box='sface',
+        quality={'psnr': 40.0}, recognizers={'sface': {'asr': 0.5, 'threshold': 0.3}}, **({'client': client} if client else {}))))
     nb = repo_root()/'nbs'/'experiments'/'package_model.ipynb'
-    files = {}
-    for i in range(2):
-        out = tmp_path/f'assets{i}'
-        pm.execute_notebook(str(nb), str(tmp_path/f'package{i}.ipynb'), cwd=str(nb.parent), progress_bar=False, log_output=False,
-                            parameters=dict(profile='tiny', checkpoint=str(tmp/'models'/'best.pt'), synthetic_dir=str(syn),
-                                            metrics_json=str(tmp_path/'metrics.json'), summary_json=str(tmp/'results'/'summary.json'),
-                                            out_dir=str(out)))
-        files[i] = {f: (out/f).read_bytes() for f in ('hn_default.pt', 'identities.npy', 'hn_default.json')}
+    pm.execute_notebook(str(nb), str(tmp_path/f'package_{out.name}.ipynb'), cwd=str(nb.parent), progress_bar=False, log_output=False,
+                        parameters=dict(profile='tiny', checkpoint=str(checkpoint), synthetic_dir=str(syn), metrics_json=str(metrics),
+                                        summary_json=str(summary_json), out_dir=str(out)))
+    return {f: (out/f).read_bytes() for f in ('hn_default.pt', 'identities.npy', 'hn_default.json')}
+
+
+def test_package_model_is_deterministic_and_carries_the_client(tiny_run, tmp_path):
+    "package_model on the tiny checkpoint, twice: the same bytes each time, and the card carries the real client's numbers."
+    tmp = tiny_run[0]
+    client = dict(asr=0.25, no_face=0.0, asr_found=0.25, clean_genuine_rejection=0.0, n_pairs=20, reference_without_face=0)
+    files = [_package(tmp_path, tmp/'models'/'best.pt', tmp/'results'/'summary.json', tmp_path/f'assets{i}', client) for i in range(2)]
     assert files[0] == files[1], 'a rerun of package_model must reproduce its files byte for byte'
     card = json.loads(files[0]['hn_default.json'])
     assert {k: card['lfw_benchmark']['real_client'][k] for k in client} == client and card['files']['identities.npy']['count'] == 3
+
+
+def test_a_gpu_lease_model_ships_through_package_model(tmp_path):
+    "A lease (tiny, on the CPU), adopted, then packaged as protect's default: what params.yaml's package_model allows after a real lease."
+    from featembed_nb.gpu_lease import build_bundle, lease_train, adopt_lease
+    from featembed_nb.inference import load_hiding_network
+    build_bundle(tmp_path/'bundle', n_val=4, max_covers=8, max_synthetic=4, landmarks_csv=tmp_path/'lm.csv', known_landmarks=None)
+    tiny = dict(image_size=64, width=8, depth=2, max_width=16, batch_size=4, steps_per_epoch=2)
+    lease_train(tmp_path/'bundle', tmp_path/'out', minutes=10, overrides=tiny, device='cpu', max_epochs=1, arms={'gpu_lpips4': {'lambda_lpips': 4.0}})
+    prov = adopt_lease(tmp_path/'out', tmp_path/'models', tmp_path/'results', tmp_path/'runs', tmp_path/'throughput.csv')['gpu_lpips4']
+    files = _package(tmp_path, tmp_path/'models'/'hn_gpu_lpips4.pt', tmp_path/'models'/'hn_gpu_lpips4.json', tmp_path/'assets')
+    card = json.loads(files['hn_default.json'])
+    assert card['training'] == prov and card['training']['faces_seen'] == 8 and card['training']['lambdas']['lambda_lpips'] == 4.0
+    assert card['source_checkpoint']['epoch'] == 1 and card['image_size'] == 64 and card['fp16_check']['max_diff_grey_levels'] == 0
+    shipped = load_hiding_network(tmp_path/'assets'/'hn_default.pt')
+    assert shipped.params['arm'] == 'gpu_lpips4' and shipped.image_size == 64
+    # what the repository's stage reads: params.yaml's package_model names a checkpoint, its evaluation run and provenance
+    pk = yaml.safe_load((repo_root()/'params.yaml').read_text())['package_model']
+    runs = yaml.safe_load((repo_root()/'params.yaml').read_text())['evaluate']['runs']
+    assert pk['run'] in runs and json.loads(runs[pk['run']]['params'])['checkpoint'] == pk['checkpoint']
