@@ -246,7 +246,7 @@ def warm_start_from(folder, arms=None) -> dict:
 
 def _arm_lease(lease: dict, arm: dict) -> dict:
     "What one lease did for one arm (the provenance's rows)."
-    return dict(started=lease['started'], device=lease['device'], arms_in_lease=lease['n_arms'], epochs=arm['epochs'],
+    return dict(started=lease['started'], device=lease['device'], arms_in_lease=lease['n_arms'], complete=lease['complete'], epochs=arm['epochs'],
                 steps=arm['steps'], samples=arm['samples'], train_s=arm['train_s'], lease_total_s=lease['total_s'])
 
 def _grid(covers, ds) -> Image.Image:
@@ -360,49 +360,64 @@ def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrid
     throughput = {}
     for bs in bench_batches:
         probe = GPUTrainer(TrainConfig.from_dict({**asdict(first), 'batch_size': int(bs)}), *pools, en=en, loss=one)
-        throughput[int(bs)] = faces_per_second(probe, int(bs)); del probe
-        print(f"batch {bs}: {throughput[int(bs)]:.0f} faces/s", flush=True)
-    if device.startswith('cuda'): torch.cuda.empty_cache()
+        try: throughput[int(bs)] = faces_per_second(probe, int(bs))
+        except torch.OutOfMemoryError: throughput[int(bs)] = None       # recorded, not fatal: the lease goes on
+        del probe
+        print(f"batch {bs}: " + (f"{throughput[int(bs)]:.0f} faces/s" if throughput[int(bs)] else 'out of memory'), flush=True)
+        if device.startswith('cuda'): torch.cuda.empty_cache()
     lease_arms = [LeaseArm(name, cfg, pools, en, losses[name], e_pool, start.get(name), warmup_steps) for name, cfg in cfgs.items()]
-    t_loop, round_s, rounds = time.monotonic(), None, 0
-    while not max_epochs or rounds < max_epochs:
-        if deadline - time.monotonic() < (round_s or 0) + reserve_s: break
-        r0 = time.monotonic()
-        for arm in lease_arms: arm.epoch()
-        round_s, rounds = time.monotonic() - r0, rounds + 1
-    t_train = time.monotonic()
-    if not rounds: print(f"WARNING: no epoch fitted in {minutes} min (reserve {reserve_s:.0f} s): nothing trained", flush=True)
     check_t = lease_arms[0].t
     n_val = min(8, len(check_t.val_pool))
     check = check_t.val_pool.images[:n_val].float().div(255), check_t.e_pool.features[check_t.val_e[:n_val]]
-    arm_out, ds = {}, []
-    for arm in lease_arms:
-        rec, fp16_grey = arm.best, None
-        if rec is not None:     # fp16 always (a 5 M-parameter fp32 record is 20 MB, over the 16 MB a returned file may be)
-            half = {**rec, 'hn': {k: v.half() if v.is_floating_point() else v for k, v in rec['hn'].items()}}
-            with atomic_path(out/f'record_{arm.name}.pt') as tmp:
-                Path(tmp).write_bytes(_record_bytes(half))
-                d16, d32 = deidentify(load_hiding_network(tmp, device), *check), deidentify(load_hiding_network_from(rec, device), *check)
-            fp16_grey = float(255 * (d16 - d32).abs().max())
-            if fp16_grey > 1: print(f"WARNING: {arm.name}: fp16 moves D by {fp16_grey:.1f} grey levels", flush=True)
-        ds.append(deidentify(load_hiding_network_from(rec or arm.record(), device), *check))
-        state = None
-        if len(lease_arms) == 1: save_parts(compact_state(arm.t.state()), out, 'state'); state = 'state'
-        arm_out[arm.name] = dict(config=asdict(arm.cfg), epochs=[arm.first_epoch, arm.t.epoch], steps=arm.steps,
-                                 samples=arm.steps * arm.cfg.batch_size, warm_start=arm.name in start, warmup_steps=arm.warmup,
-                                 train_s=arm.train_s, lr=arm.t.opt.param_groups[0]['lr'], best_val=arm.t.best_val if math.isfinite(arm.t.best_val) else None,
-                                 best_epoch=(rec or {}).get('epoch'), record=f'record_{arm.name}.pt' if rec is not None else None,
-                                 record_fp16_grey_levels=fp16_grey, state=state, history=arm.t.history, leases=arm.leases)
-    _grid(check[0].to(ds[0].device), ds).save(out/'grid.png')
+    t_loop, round_s, rounds, written = time.monotonic(), None, 0, {}
+
+    def write_out(final: bool, error: str | None = None) -> dict:
+        "Records of improved arms, grid.png and lease.json now (after every round, so a killed lease still returns them); the state at the end."
+        arm_out, ds = {}, []
+        for arm in lease_arms:
+            rec = arm.best
+            if rec is not None and written.get(arm.name, (None,))[0] != rec['epoch']:   # fp16 always: a 5 M-parameter fp32 record is 20 MB, over the 16 MB a returned file may be
+                half = {**rec, 'hn': {k: v.half() if v.is_floating_point() else v for k, v in rec['hn'].items()}}
+                with atomic_path(out/f'record_{arm.name}.pt') as tmp:
+                    Path(tmp).write_bytes(_record_bytes(half))
+                    d16, d32 = deidentify(load_hiding_network(tmp, device), *check), deidentify(load_hiding_network_from(rec, device), *check)
+                written[arm.name] = (rec['epoch'], float(255 * (d16 - d32).abs().max()))
+                if written[arm.name][1] > 1: print(f"WARNING: {arm.name}: fp16 moves D by {written[arm.name][1]:.1f} grey levels", flush=True)
+            ds.append(deidentify(load_hiding_network_from(rec or arm.record(), device), *check))
+            state = None
+            if final and error is None and len(lease_arms) == 1: save_parts(compact_state(arm.t.state()), out, 'state'); state = 'state'
+            arm_out[arm.name] = dict(config=asdict(arm.cfg), epochs=[arm.first_epoch, arm.t.epoch], steps=arm.steps,
+                                     samples=arm.steps * arm.cfg.batch_size, warm_start=arm.name in start, warmup_steps=arm.warmup,
+                                     train_s=arm.train_s, lr=arm.t.opt.param_groups[0]['lr'],
+                                     best_val=arm.t.best_val if math.isfinite(arm.t.best_val) else None,
+                                     best_epoch=(rec or {}).get('epoch'), record=f'record_{arm.name}.pt' if rec is not None else None,
+                                     record_fp16_grey_levels=written.get(arm.name, (None, None))[1] if rec is not None else None,
+                                     state=state, history=arm.t.history, leases=arm.leases)
+        with atomic_path(out/'grid.png') as tmp: _grid(check[0].to(ds[0].device), ds).save(tmp, format='png')
+        lease = dict(started=time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(time.time() - (time.monotonic() - t_start))),
+                     device=torch.cuda.get_device_name() if device.startswith('cuda') else device, torch=torch.__version__,
+                     n_arms=len(lease_arms), rounds=rounds, complete=final and error is None, error=error, prep_s=prep_s,
+                     train_s=time.monotonic() - t_loop, total_s=time.monotonic() - t_start, bench_faces_per_s=throughput,
+                     bundle=dict((k, manifest[k]) for k in ('covers', 'val', 'synthetic', 'commit', 'built')))
+        summary = dict(lease=lease, e_pool=e_pool, arms=arm_out)
+        write_json(summary, out/'lease.json')
+        return summary
+
+    try:
+        while not max_epochs or rounds < max_epochs:
+            if deadline - time.monotonic() < (round_s or 0) + reserve_s: break
+            r0 = time.monotonic()
+            for arm in lease_arms: arm.epoch()
+            rounds += 1; write_out(final=False)
+            round_s = time.monotonic() - r0
+    except Exception as e:      # keep what the finished rounds gave, then fail loudly
+        import traceback; traceback.print_exc()
+        write_out(final=True, error=f'{type(e).__name__}: {e}'); raise
+    if not rounds: print(f"WARNING: no epoch fitted in {minutes} min (reserve {reserve_s:.0f} s): nothing trained", flush=True)
+    summary = write_out(final=True)
     back = [f for f in out.iterdir() if f.is_file()]
     if len(back) > OUT_FILES - 1 or sum(f.stat().st_size for f in back) > OUT_BYTES - 2**20:
         print(f"WARNING: {len(back)} files, {sum(f.stat().st_size for f in back) / 2**20:.1f} MiB in {out}: more than the device tool returns")
-    lease = dict(started=time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(time.time() - (time.monotonic() - t_start))),
-                 device=torch.cuda.get_device_name() if device.startswith('cuda') else device, torch=torch.__version__,
-                 n_arms=len(lease_arms), rounds=rounds, prep_s=prep_s, train_s=t_train - t_loop, total_s=time.monotonic() - t_start,
-                 bench_faces_per_s=throughput, bundle=dict((k, manifest[k]) for k in ('covers', 'val', 'synthetic', 'commit', 'built')))
-    summary = dict(lease=lease, e_pool=e_pool, arms=arm_out)
-    write_json(summary, out/'lease.json')
     return summary
 
 def load_hiding_network_from(record: dict, device='cpu'):
@@ -456,7 +471,7 @@ def _log_throughput(info: dict, csv: Path):
     "Append a lease's measured faces per second (the timed batch sizes, then each arm's training epochs) to `csv`."
     lease = info['lease']
     common = dict(started=lease['started'], device=lease['device'], torch=lease['torch'], arms_in_lease=lease['n_arms'])
-    rows = [dict(common, measure='bench', arm='', image_size='', batch_size=int(bs), faces_per_s=round(v, 1))
+    rows = [dict(common, measure='bench', arm='', image_size='', batch_size=int(bs), faces_per_s=round(v, 1) if v else None)
             for bs, v in lease['bench_faces_per_s'].items()]
     for name, a in info['arms'].items():
         new = [h for h in a['history'] if h['epoch'] > a['epochs'][0]]
