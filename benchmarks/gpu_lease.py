@@ -9,11 +9,15 @@ tree, make the device call, `unpark`; there: `train`. Run from the repo root.
     python benchmarks/gpu_lease.py unpark                 # always, right after the call
     python benchmarks/gpu_lease.py adopt DIR              # the returned files: models/gpu/, results/gpu/, cache/gpu_runs/
     python benchmarks/gpu_lease.py size                   # bytes that would travel now
+    python benchmarks/gpu_lease.py add-runs ARM [ARM ...] # full-protocol evaluate runs hn_<arm> in params.yaml, then: dvc repro evaluate@hn_<arm>
+    python benchmarks/gpu_lease.py check RUN [RUN ...]    # an evaluation against issue 13's shipping targets
 """
 import argparse, json, sys
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from featembed_nb.gpu_lease import build_bundle, park_tree, unpark_tree, travel_bytes, lease_train, adopt_lease, PARKED
+from featembed_nb.gpu_lease import (build_bundle, park_tree, unpark_tree, travel_bytes, lease_train, adopt_lease, PARKED,
+                                    add_evaluate_runs, shipping_check)
+from featembed_nb.paths import results_dir
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -25,6 +29,8 @@ def main(argv=None):
     sub.add_parser('park'); sub.add_parser('unpark')
     d = sub.add_parser('adopt', help='file a returned lease folder'); d.add_argument('folder')
     s = sub.add_parser('size'); s.add_argument('--carry', nargs='*', default=['cache/gpu_bundle'])
+    r = sub.add_parser('add-runs', help="evaluate runs for adopted arms"); r.add_argument('arms', nargs='+')
+    c = sub.add_parser('check', help="evaluations against the shipping targets"); c.add_argument('runs', nargs='+')
     t = sub.add_parser('train', help='on the GPU machine')
     t.add_argument('--bundle', default='cache/gpu_bundle'); t.add_argument('--out', required=True)
     t.add_argument('--minutes', type=float, default=8.0); t.add_argument('--profile', default='gpu')
@@ -42,6 +48,13 @@ def main(argv=None):
     elif a.cmd == 'unpark': unpark_tree(); print('unparked')
     elif a.cmd == 'adopt': print(json.dumps(adopt_lease(a.folder), indent=1))
     elif a.cmd == 'size': print(f"{travel_bytes(carry=a.carry) / 2**20:.1f} MiB would travel (carry {a.carry})")
+    elif a.cmd == 'add-runs':
+        added = add_evaluate_runs(a.arms)
+        print(f"added {added or 'nothing (all there)'}; run: " + ' '.join(f'dvc repro evaluate@{r}' for r in added or [f'hn_{x}' for x in a.arms]))
+    elif a.cmd == 'check':
+        for run in a.runs:
+            t = shipping_check(json.loads((results_dir()/'eval'/run/'metrics.json').read_text()))
+            print(f"{run}: {'meets' if t.met.all() else 'misses'} the shipping targets\n{t.to_string(index=False)}\n")
     else:
         bench = tuple(int(x) for x in a.bench.split(',') if x)
         out = lease_train(a.bundle, a.out, a.minutes, a.profile, json.loads(a.overrides), a.device, a.e_pool, bench,

@@ -26,11 +26,12 @@ from .inference import model_record, load_hiding_network, deidentify
 from .gpu_training import GPUTrainer, save_parts, load_parts
 
 # %% auto #0
-__all__ = ['PARKED', 'BUNDLE_SITE', 'TRAVEL_LIMIT', 'E_POOL_LABEL', 'ARM_NAME', 'OUT_FILES', 'OUT_BYTES', 'quantize_int8',
-           'dequantize_int8', 'pack_files', 'unpack_images', 'travel_bytes', 'park_tree', 'unpark_tree',
-           'sface_threshold', 'build_bundle', 'bundle_recognizer', 'bundle_vgg', 'bundle_loss', 'bundle_pools',
-           'warm_start_from', 'compact_state', 'faces_per_second', 'LeaseArm', 'lease_arm_specs', 'lease_train',
-           'load_hiding_network_from', 'adopt_lease']
+__all__ = ['PARKED', 'BUNDLE_SITE', 'TRAVEL_LIMIT', 'E_POOL_LABEL', 'ARM_NAME', 'OUT_FILES', 'OUT_BYTES', 'SHIPPING_TARGETS',
+           'SHIPPED_E', 'quantize_int8', 'dequantize_int8', 'pack_files', 'unpack_images', 'travel_bytes', 'park_tree',
+           'unpark_tree', 'sface_threshold', 'build_bundle', 'bundle_recognizer', 'bundle_vgg', 'bundle_loss',
+           'bundle_pools', 'warm_start_from', 'compact_state', 'faces_per_second', 'LeaseArm', 'lease_arm_specs',
+           'lease_train', 'load_hiding_network_from', 'adopt_lease', 'shipping_check', 'evaluate_run_line',
+           'add_evaluate_runs']
 
 # %% ../nbs/25_gpu_lease.ipynb #e7cb9010
 def quantize_int8(state: dict) -> dict:
@@ -480,4 +481,44 @@ def _log_throughput(info: dict, csv: Path):
     old = pd.read_csv(csv) if csv.exists() else None
     table = pd.concat([old, pd.DataFrame(rows)], ignore_index=True) if old is not None else pd.DataFrame(rows)
     with atomic_path(csv) as tmp: table.to_csv(tmp, index=False)
+
+
+# %% ../nbs/25_gpu_lease.ipynb #c278ecfb
+SHIPPING_TARGETS = {'asr mobilefacenet': ('>=', 0.90), 'asr dlib': ('>=', 0.90), 'lpips': ('<=', 0.02), 'psnr': ('>=', 33.0),
+                    'ssim': ('>=', 0.95), 'pairs': ('>=', 3000)}
+SHIPPED_E = 'synthetic/stylegan2_tpdne/tpdne_a_fake_0.jpg'       # the embedded face of the shipped model's evaluation (hn_offline)
+
+def shipping_check(metrics: dict) -> pd.DataFrame:
+    "Issue 13's numeric targets against an evaluation's `metrics.json`: measure, value, target, met."
+    rec, q = metrics['recognizers'], metrics['quality']
+    value = {'asr mobilefacenet': rec.get('mobilefacenet', {}).get('asr'), 'asr dlib': rec.get('dlib', {}).get('asr'),
+             'lpips': q.get('lpips'), 'psnr': q.get('psnr'), 'ssim': q.get('ssim'), 'pairs': metrics['n_pairs']}
+    value = {k: None if v is None else float(v) for k, v in value.items()}     # PSNR of an unchanged image is written 'inf'
+    rows = [dict(measure=k, value=value[k], target=f'{op} {t}', met=value[k] is not None and (value[k] >= t if op == '>=' else value[k] <= t))
+            for k, (op, t) in SHIPPING_TARGETS.items()]
+    return pd.DataFrame(rows)
+
+def evaluate_run_line(arm: str, models='models/gpu', e_image: str = SHIPPED_E) -> str:
+    "The `evaluate.runs` entry (one YAML line) for a lease arm's model, full protocol, white box = its EN."
+    ck = f'{models}/hn_{arm}.pt'
+    return (f"    hn_{arm}: {{deidentifier: hn, params: '{{\"checkpoint\": \"{ck}\", \"e_image\": \"{e_image}\"}}', "
+            f"white_box: auto, protocol: full, uses: {ck}}}\n")
+
+def add_evaluate_runs(arms, params_file='params.yaml', after: str = 'hn_offline_v1', models='models/gpu') -> list[str]:
+    "Insert an evaluate run per arm (absent ones) after the run `after` in `params_file`, as text; returns the runs added."
+    path = repo_path(params_file); lines = path.read_text().splitlines(keepends=True)
+    runs = yaml.safe_load(''.join(lines))['evaluate']['runs']
+    if after not in runs: raise KeyError(f"{params_file}: no evaluate run {after!r} to add after")
+    new = [a for a in arms if f'hn_{a}' not in runs]
+    if not new: return []
+    missing = [f'{models}/hn_{a}.pt' for a in new if not repo_path(f'{models}/hn_{a}.pt').exists()]
+    if missing: raise FileNotFoundError(f"{missing}: adopt the lease first")
+    start = next(i for i, l in enumerate(lines) if l.strip().startswith(f'{after}:'))
+    end = start + 1
+    while end < len(lines) and lines[end].startswith('      '): end += 1      # the run's continuation lines
+    block = ['    # GPU lease arms (nbs/25_gpu_lease.ipynb, models/gpu/hn_<arm>.json: how they were trained)\n'] + [evaluate_run_line(a, models) for a in new]
+    text = ''.join(lines[:end] + block + lines[end:])
+    assert all(f'hn_{a}' in yaml.safe_load(text)['evaluate']['runs'] for a in new)
+    with atomic_path(path) as tmp: Path(tmp).write_text(text)
+    return [f'hn_{a}' for a in new]
 
