@@ -37,7 +37,7 @@ def main(argv=None):
     t.add_argument('--overrides', default='{}', help='JSON of TrainConfig fields, for every arm')
     t.add_argument('--arms', default=None, help='JSON {name: overrides}; default: the continued arms, else params.yaml gpu_lease.arms')
     t.add_argument('--e-pool', default='both', choices=['both', 'synthetic', 'celeba'])
-    t.add_argument('--bench', default='32,64,128', help='batch sizes to time first (empty: none)')
+    t.add_argument('--bench', default='32,64,128,256', help='batch sizes to time first (empty: none)')
     t.add_argument('--device', default='cuda')
     a = ap.parse_args(argv)
     if a.cmd == 'build':
