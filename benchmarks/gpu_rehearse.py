@@ -11,7 +11,7 @@ import argparse, json, os, re, shutil, site, subprocess, sys, tempfile
 from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from featembed_nb.gpu_lease import PARKED, _git
+from featembed_nb.gpu_lease import PARKED, sent_files
 
 TOY = {"image_size": 64, "width": 8, "depth": 2, "max_width": 16, "batch_size": 4, "steps_per_epoch": 2}
 
@@ -28,9 +28,8 @@ def image_site(dest: Path, names_file: Path = ROOT/'benchmarks'/'gpu_image_packa
 
 def sent_tree(dest: Path, root: Path = ROOT) -> Path:
     "Copy into `dest` what the device tool would send from `root` once parked (the repo itself is not touched)."
-    names = _git(root, 'ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.', *(f':!{p}' for p in PARKED)).split('\0')
-    for n in filter(None, names):
-        if (root/n).is_file(): (dest/n).parent.mkdir(parents=True, exist_ok=True); shutil.copy2(root/n, dest/n)
+    for n in sent_files(root, without=PARKED):
+        (dest/n).parent.mkdir(parents=True, exist_ok=True); shutil.copy2(root/n, dest/n)
     return dest
 
 def rehearse(bundle='cache/gpu_bundle', minutes: float = 1.5, work=None, arms=None) -> dict:

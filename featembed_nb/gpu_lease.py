@@ -27,11 +27,11 @@ from .gpu_training import GPUTrainer, save_parts, load_parts
 
 # %% auto #0
 __all__ = ['PARKED', 'BUNDLE_SITE', 'TRAVEL_LIMIT', 'E_POOL_LABEL', 'ARM_NAME', 'OUT_FILES', 'OUT_BYTES', 'SHIPPING_TARGETS',
-           'SHIPPED_E', 'quantize_int8', 'dequantize_int8', 'pack_files', 'unpack_images', 'travel_bytes', 'park_tree',
-           'unpark_tree', 'sface_threshold', 'build_bundle', 'bundle_recognizer', 'bundle_vgg', 'bundle_loss',
-           'bundle_pools', 'warm_start_from', 'compact_state', 'faces_per_second', 'LeaseArm', 'lease_arm_specs',
-           'lease_train', 'load_hiding_network_from', 'adopt_lease', 'shipping_check', 'evaluate_run_line',
-           'add_evaluate_runs']
+           'SHIPPED_E', 'quantize_int8', 'dequantize_int8', 'pack_files', 'unpack_images', 'sent_files', 'travel_bytes',
+           'park_tree', 'unpark_tree', 'sface_threshold', 'build_bundle', 'bundle_recognizer', 'bundle_vgg',
+           'bundle_loss', 'bundle_pools', 'warm_start_from', 'compact_state', 'faces_per_second', 'LeaseArm',
+           'lease_arm_specs', 'lease_train', 'load_hiding_network_from', 'adopt_lease', 'shipping_check',
+           'evaluate_run_line', 'add_evaluate_runs']
 
 # %% ../nbs/25_gpu_lease.ipynb #e7cb9010
 def quantize_int8(state: dict) -> dict:
@@ -71,11 +71,16 @@ _MARK = '# featembed: parked for a GPU lease'
 def _git(root, *args) -> str:
     return subprocess.run(['git', '-C', str(root), *args], check=True, capture_output=True, text=True).stdout
 
-def travel_bytes(root=None, carry=(), without=()) -> int:
-    "Bytes the device tool would send: tracked and untracked-not-ignored files (less the folders `without`), plus `carry`."
+def sent_files(root=None, without=()) -> list[str]:
+    "The files the device tool would send from `root`: tracked and untracked-not-ignored ones, less the folders `without`."
     root = Path(root or repo_root())
     names = _git(root, 'ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.', *(f':!{w}' for w in without)).split('\0')
-    total = sum((root/n).stat().st_size for n in names if n and (root/n).is_file())
+    return [n for n in names if n and (root/n).is_file()]
+
+def travel_bytes(root=None, carry=(), without=()) -> int:
+    "Bytes the device tool would send: `sent_files` (less the folders `without`), plus `carry`."
+    root = Path(root or repo_root())
+    total = sum((root/n).stat().st_size for n in sent_files(root, without))
     return total + sum(p.stat().st_size for c in carry for p in Path(root/c).rglob('*') if p.is_file())
 
 def park_tree(root=None, paths=PARKED):
@@ -382,9 +387,9 @@ def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrid
                 with atomic_path(out/f'record_{arm.name}.pt') as tmp:
                     Path(tmp).write_bytes(_record_bytes(half))
                     d16, d32 = deidentify(load_hiding_network(tmp, device), *check), deidentify(load_hiding_network_from(rec, device), *check)
-                written[arm.name] = (rec['epoch'], float(255 * (d16 - d32).abs().max()))
+                written[arm.name] = (rec['epoch'], float(255 * (d16 - d32).abs().max()), d32)     # d32: the grid's D until the next best
                 if written[arm.name][1] > 1: print(f"WARNING: {arm.name}: fp16 moves D by {written[arm.name][1]:.1f} grey levels", flush=True)
-            ds.append(deidentify(load_hiding_network_from(rec or arm.record(), device), *check))
+            ds.append(written[arm.name][2] if rec is not None else deidentify(load_hiding_network_from(arm.record(), device), *check))
             state = None
             if final and error is None and len(lease_arms) == 1: save_parts(compact_state(arm.t.state()), out, 'state'); state = 'state'
             arm_out[arm.name] = dict(config=asdict(arm.cfg), epochs=[arm.first_epoch, arm.t.epoch], steps=arm.steps,
@@ -392,7 +397,7 @@ def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrid
                                      train_s=arm.train_s, lr=arm.t.opt.param_groups[0]['lr'],
                                      best_val=arm.t.best_val if math.isfinite(arm.t.best_val) else None,
                                      best_epoch=(rec or {}).get('epoch'), record=f'record_{arm.name}.pt' if rec is not None else None,
-                                     record_fp16_grey_levels=written.get(arm.name, (None, None))[1] if rec is not None else None,
+                                     record_fp16_grey_levels=written[arm.name][1] if rec is not None else None,
                                      state=state, history=arm.t.history, leases=arm.leases)
         with atomic_path(out/'grid.png') as tmp: _grid(check[0].to(ds[0].device), ds).save(tmp, format='png')
         lease = dict(started=time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(time.time() - (time.monotonic() - t_start))),
