@@ -5,7 +5,7 @@ tree, make the device call, `unpark`; there: `train`. Run from the repo root.
     python benchmarks/gpu_lease.py park                   # results/ models/ nbs/ out of the index for the call
     # device call, carry ["cache/gpu_bundle"]:
     #   export PYTHONPATH=$PWD:$PWD/cache/gpu_bundle/site PYTHONUNBUFFERED=1;
-    #   python3 benchmarks/gpu_lease.py train --out $OUT --minutes 8      # the arms of params.yaml's gpu_lease
+    #   python3 benchmarks/gpu_lease.py train --out $OUT --minutes 9 --bench ''   # the arms of params.yaml's gpu_lease
     python benchmarks/gpu_lease.py unpark                 # always, right after the call
     python benchmarks/gpu_lease.py adopt DIR              # the returned files: models/gpu/, results/gpu/, cache/gpu_runs/
     python benchmarks/gpu_lease.py size                   # bytes that would travel now
@@ -39,6 +39,8 @@ def main(argv=None):
     t.add_argument('--e-pool', default='both', choices=['both', 'synthetic', 'celeba'])
     t.add_argument('--bench', default='32,64,128,256', help='batch sizes to time first (empty: none)')
     t.add_argument('--device', default='cuda')
+    t.add_argument('--profile-steps', type=int, default=5, help='training steps to profile before the lease trains (0: none)')
+    t.add_argument('--hold-until-far', type=float, default=None, help='near and perc wait until the train far is below this (0: all terms from the start); default: params.yaml gpu_lease.hold_until_far')
     a = ap.parse_args(argv)
     if a.cmd == 'build':
         m = build_bundle(a.out, travel_mib=a.travel_mib, start=a.start, max_covers=a.max_covers,
@@ -58,7 +60,8 @@ def main(argv=None):
     else:
         bench = tuple(int(x) for x in a.bench.split(',') if x)
         out = lease_train(a.bundle, a.out, a.minutes, a.profile, json.loads(a.overrides), a.device, a.e_pool, bench,
-                          arms=json.loads(a.arms) if a.arms else None)
+                          arms=json.loads(a.arms) if a.arms else None, profile_steps=a.profile_steps,
+                          hold_until_far=a.hold_until_far)
         print(json.dumps({**out['lease'], 'arms': {n: {k: v for k, v in arm.items() if k not in ('history', 'config', 'leases')}
                                                    for n, arm in out['arms'].items()}}, indent=1))
 

@@ -3,7 +3,7 @@
 Python packages of the GPU image (benchmarks/gpu_image_packages.txt) plus the bundle's own site (lpips, onnx2torch).
 A lease that would fail on an import, a file left behind or a path outside the tree fails here first.
 
-    python benchmarks/gpu_rehearse.py [--bundle cache/gpu_bundle] [--minutes 1.5] [--keep DIR]
+    python benchmarks/gpu_rehearse.py [--bundle cache/gpu_bundle] [--minutes 3] [--keep DIR]
 
 Trains every arm of params.yaml's gpu_lease at toy sizes (64 px, batch 4) for --minutes and checks what comes back:
 one record per arm and a complete lease.json."""
@@ -32,7 +32,7 @@ def sent_tree(dest: Path, root: Path = ROOT) -> Path:
         (dest/n).parent.mkdir(parents=True, exist_ok=True); shutil.copy2(root/n, dest/n)
     return dest
 
-def rehearse(bundle='cache/gpu_bundle', minutes: float = 1.5, work=None, arms=None) -> dict:
+def rehearse(bundle='cache/gpu_bundle', minutes: float = 3.0, work=None, arms=None) -> dict:
     "Run the lease's `train` in a sent tree with the image's packages (`python -S`); returns its lease.json."
     work = Path(work or tempfile.mkdtemp(prefix='gpu_rehearse_'))
     tree = sent_tree(work/'tree')
@@ -50,7 +50,7 @@ def rehearse(bundle='cache/gpu_bundle', minutes: float = 1.5, work=None, arms=No
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--bundle', default='cache/gpu_bundle'); ap.add_argument('--minutes', type=float, default=1.5)
+    ap.add_argument('--bundle', default='cache/gpu_bundle'); ap.add_argument('--minutes', type=float, default=3.0, help='the lease deadline: prep alone takes ~110 s on 2 cores')
     ap.add_argument('--keep', default=None, help='work folder to keep (default: a temporary one, removed)')
     a = ap.parse_args()
     work = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix='gpu_rehearse_'))

@@ -29,8 +29,8 @@ from .gpu_training import GPUTrainer, save_parts, load_parts
 __all__ = ['PARKED', 'BUNDLE_SITE', 'TRAVEL_LIMIT', 'E_POOL_LABEL', 'ARM_NAME', 'OUT_FILES', 'OUT_BYTES', 'SHIPPING_TARGETS',
            'SHIPPED_E', 'quantize_int8', 'dequantize_int8', 'pack_files', 'unpack_images', 'sent_files', 'travel_bytes',
            'park_tree', 'unpark_tree', 'sface_threshold', 'build_bundle', 'bundle_recognizer', 'bundle_vgg',
-           'bundle_loss', 'bundle_pools', 'warm_start_from', 'compact_state', 'faces_per_second', 'LeaseArm',
-           'lease_arm_specs', 'lease_train', 'load_hiding_network_from', 'adopt_lease', 'shipping_check',
+           'bundle_loss', 'bundle_pools', 'warm_start_from', 'compact_state', 'faces_per_second', 'step_profile',
+           'LeaseArm', 'lease_arm_specs', 'lease_train', 'load_hiding_network_from', 'adopt_lease', 'shipping_check',
            'evaluate_run_line', 'add_evaluate_runs']
 
 # %% ../nbs/25_gpu_lease.ipynb #e7cb9010
@@ -247,7 +247,7 @@ def warm_start_from(folder, arms=None) -> dict:
             rec = torch.load(folder/a['record'], map_location='cpu', weights_only=True); hn, hn_config = rec['hn'], rec['hn_config']
         out[name] = dict(hn_config=hn_config, hn={k: v.half() if v.is_floating_point() else v for k, v in hn.items()},
                          config=a['config'], epoch=a['epochs'][1], best_val=a['best_val'] if a['best_val'] is not None else math.inf, history=a['history'], lr=a['lr'],
-                         leases=a['leases'] + [_arm_lease(info['lease'], a)])
+                         leases=a['leases'] + [_arm_lease(info['lease'], a)], released=a.get('released', True))
     return {'arms': out}
 
 def _arm_lease(lease: dict, arm: dict) -> dict:
@@ -286,12 +286,30 @@ def faces_per_second(trainer: GPUTrainer, batch_size: int, steps: int = 8, warmu
     if dev.type == 'cuda': torch.cuda.synchronize()
     return batch_size * steps / (time.perf_counter() - t0)
 
+def step_profile(trainer: GPUTrainer, batch_size: int, steps: int = 5, top: int = 25) -> list[dict]:
+    "The `top` operators of `steps` training steps at `batch_size` by self time on the device (CPU time on a CPU), in ms per step."
+    n, dev = len(trainer.train_pool), trainer.device
+    g = torch.Generator().manual_seed(0)
+    idx = torch.randint(0, n, (batch_size,), generator=g).to(dev); no = torch.zeros_like(idx, dtype=torch.bool)
+    e_idx = torch.randint(0, len(trainer.e_pool), (batch_size,), generator=g).to(dev)
+    trainer.step(idx, no, e_idx, no)                                     # warm-up outside the profile
+    acts = [torch.profiler.ProfilerActivity.CPU] + ([torch.profiler.ProfilerActivity.CUDA] if dev.type == 'cuda' else [])
+    with torch.profiler.profile(activities=acts) as prof:
+        for _ in range(steps): trainer.step(idx, no, e_idx, no)
+        if dev.type == 'cuda': torch.cuda.synchronize()
+    dev_us = ((lambda e: getattr(e, 'self_device_time_total', None) or getattr(e, 'self_cuda_time_total', 0) or 0) if dev.type == 'cuda'
+              else (lambda e: e.self_cpu_time_total))
+    rows = sorted(prof.key_averages(), key=dev_us, reverse=True)[:top]
+    return [dict(op=e.key, calls_per_step=e.count / steps, self_ms_per_step=round(dev_us(e) / 1e3 / steps, 3),
+                 cpu_ms_per_step=round(e.self_cpu_time_total / 1e3 / steps, 3)) for e in rows]
+
 class LeaseArm:
     "One model a lease trains: its config, `GPUTrainer`, warm-up and best epoch so far."
-    def __init__(self, name: str, cfg: TrainConfig, pools, en, loss, e_pool: str, warm: dict | None = None, warmup_steps: int = 0):
+    def __init__(self, name: str, cfg: TrainConfig, pools, en, loss, e_pool: str, warm: dict | None = None, warmup_steps: int = 0,
+                 hold_until_far: float = 0.0):
         if not ARM_NAME.fullmatch(name): raise ValueError(f"arm name {name!r}: lower-case letters, digits and _ only")
         self.name, self.cfg, self.e_pool, self.leases = name, cfg, e_pool, []
-        self.t = GPUTrainer(cfg, *pools, en=en, loss=loss)
+        self.t = GPUTrainer(cfg, *pools, en=en, loss=loss, hold_until_far=hold_until_far)
         self.warmup = 0
         if warm is not None:
             if warm['hn_config'] != self.t.hn.config: raise ValueError(f"start.pt {name}: HN config {warm['hn_config']} != {self.t.hn.config}")
@@ -299,6 +317,7 @@ class LeaseArm:
             self.t.epoch, self.t.best_val, self.t.history = int(warm['epoch']), float(warm['best_val']), list(warm['history'])
             for g in self.t.opt.param_groups: g['lr'] = float(warm['lr'])
             self.warmup, self.leases = warmup_steps, list(warm['leases'])
+            self.t.released = self.t.released or warm.get('released', True)    # a continued arm goes on where it left off
         self.base_lr = [g['lr'] for g in self.t.opt.param_groups]
         self.first_epoch, self.steps, self.train_s, self.best = self.t.epoch, 0, 0.0, None
 
@@ -318,13 +337,14 @@ class LeaseArm:
             for k, v in terms.items(): sums[k] = sums.get(k, 0.0) + v
         train_s = time.monotonic() - e0
         val = t.validate(); t.sched.step(val['total']); t.epoch += 1
-        row = dict(epoch=t.epoch, lr=t.opt.param_groups[0]['lr'], sec_per_step=train_s / n, faces_per_s=n * self.cfg.batch_size / train_s,
+        row = dict(epoch=t.epoch, lr=t.opt.param_groups[0]['lr'], released=t.released, sec_per_step=train_s / n, faces_per_s=n * self.cfg.batch_size / train_s,
                    **{f'train_{k}': v / n for k, v in sums.items()}, **{f'val_{k}': v for k, v in val.items()})
         t.history.append(row)
         if val['total'] < t.best_val: t.best_val, self.best = val['total'], self.record()
         self.train_s += time.monotonic() - e0
         print(f"{self.name} epoch {t.epoch}: {row['faces_per_s']:.0f} faces/s, train {row['train_total']:.4f}, val {val['total']:.4f}, "
-              f"psnr {val['psnr']:.2f}" + (f", asr {val['asr']:.3f}" if 'asr' in val else '') + f" ({time.monotonic() - e0:.0f} s)", flush=True)
+              f"psnr {val['psnr']:.2f}" + (f", asr {val['asr']:.3f}" if 'asr' in val else '') + ('' if t.released else f", {'+'.join(t.held)} held")
+              + f" ({time.monotonic() - e0:.0f} s)", flush=True)
         return row
 
 def lease_arm_specs(train_params: dict, profile: str, overrides: dict | None, arms: dict | None) -> dict[str, dict]:
@@ -334,7 +354,8 @@ def lease_arm_specs(train_params: dict, profile: str, overrides: dict | None, ar
 
 def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrides: dict | None = None, device: str = 'cuda',
                 e_pool: str = 'both', bench_batches=(), warmup_steps: int = 200, reserve_s: float = 40.0, params_file='params.yaml',
-                max_epochs: int = 0, arms: dict | None = None) -> dict:
+                max_epochs: int = 0, arms: dict | None = None, profile_steps: int = 0,
+                hold_until_far: float | None = None) -> dict:
     "Train every arm in turn, an epoch each, for `minutes` (see the notebook); writes records, lease.json, grid.png (and the state of a single arm) to `out`.\n\n    `arms` (name: overrides): by default the arms the bundle continues, else params.yaml's `gpu_lease.arms`, else one arm, the profile."
     t_start = time.monotonic(); deadline = t_start + 60 * minutes
     bundle, out = Path(bundle), Path(out); out.mkdir(parents=True, exist_ok=True)
@@ -344,6 +365,7 @@ def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrid
     start = torch.load(bundle/'start.pt', map_location='cpu', weights_only=True)['arms'] if (bundle/'start.pt').exists() else {}
     if start and arms: raise ValueError(f"the bundle continues the arms {list(start)}: a continued lease trains those (no `arms`)")
     params = yaml.safe_load(repo_path(params_file).read_text())
+    if hold_until_far is None: hold_until_far = float(params.get('gpu_lease', {}).get('hold_until_far', 0.0))
     if start: specs = {name: {**w['config'], **(overrides or {})} for name, w in start.items()}
     else: specs = lease_arm_specs(params['train'], profile, overrides, arms or params.get('gpu_lease', {}).get('arms'))
     cfgs = {name: TrainConfig.from_dict({**spec, 'device': device}) for name, spec in specs.items()}
@@ -371,7 +393,15 @@ def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrid
         del probe
         print(f"batch {bs}: " + (f"{throughput[int(bs)]:.0f} faces/s" if throughput[int(bs)] else 'out of memory'), flush=True)
         if device.startswith('cuda'): torch.cuda.empty_cache()
-    lease_arms = [LeaseArm(name, cfg, pools, en, losses[name], e_pool, start.get(name), warmup_steps) for name, cfg in cfgs.items()]
+    profile_rows = []
+    if profile_steps:                         # where a step's time goes, for the next lease to act on
+        probe = GPUTrainer(first, *pools, en=en, loss=one)
+        try: profile_rows = step_profile(probe, first.batch_size, profile_steps)
+        except Exception as e: profile_rows = [dict(op=f'profile failed: {e!r}'[:300], self_ms_per_step=0.0)]   # the lease goes on
+        del probe
+        print('step profile (ms per step): ' + ', '.join(f"{r['op']} {r['self_ms_per_step']:.1f}" for r in profile_rows[:8]), flush=True)
+        if device.startswith('cuda'): torch.cuda.empty_cache()
+    lease_arms = [LeaseArm(name, cfg, pools, en, losses[name], e_pool, start.get(name), warmup_steps, hold_until_far) for name, cfg in cfgs.items()]
     check_t = lease_arms[0].t
     n_val = min(8, len(check_t.val_pool))
     check = check_t.val_pool.images[:n_val].float().div(255), check_t.e_pool.features[check_t.val_e[:n_val]]
@@ -398,12 +428,12 @@ def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrid
                                      best_val=arm.t.best_val if math.isfinite(arm.t.best_val) else None,
                                      best_epoch=(rec or {}).get('epoch'), record=f'record_{arm.name}.pt' if rec is not None else None,
                                      record_fp16_grey_levels=written[arm.name][1] if rec is not None else None,
-                                     state=state, history=arm.t.history, leases=arm.leases)
+                                     state=state, history=arm.t.history, leases=arm.leases, hold_until_far=hold_until_far, released=arm.t.released)
         with atomic_path(out/'grid.png') as tmp: _grid(check[0].to(ds[0].device), ds).save(tmp, format='png')
         lease = dict(started=time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(time.time() - (time.monotonic() - t_start))),
                      device=torch.cuda.get_device_name() if device.startswith('cuda') else device, torch=torch.__version__,
                      n_arms=len(lease_arms), rounds=rounds, complete=final and error is None, error=error, prep_s=prep_s,
-                     train_s=time.monotonic() - t_loop, total_s=time.monotonic() - t_start, bench_faces_per_s=throughput,
+                     train_s=time.monotonic() - t_loop, total_s=time.monotonic() - t_start, bench_faces_per_s=throughput, step_profile=profile_rows,
                      bundle=dict((k, manifest[k]) for k in ('covers', 'val', 'synthetic', 'commit', 'built')))
         summary = dict(lease=lease, e_pool=e_pool, arms=arm_out)
         write_json(summary, out/'lease.json')

@@ -54,9 +54,12 @@ def pool_thetas(pool: Pool, template, crop_size: int) -> torch.Tensor:
                         crop_theta(mirror_landmarks(pool.landmarks, s), template, s, crop_size)], 1)
 
 class GPUTrainer(Trainer):
-    "`Trainer` with precomputed alignment, one VGG pass for perc + lpips, channels-last HN and bf16 autocast."
-    def __init__(self, cfg: TrainConfig, train: Pool, val: Pool, e_pool: Pool, en=None, loss=None):
+    "`Trainer` with precomputed alignment, one VGG pass for perc + lpips, channels-last HN and bf16 autocast.\n\n    `hold_until_far` > 0: training steps leave `held` terms out until the mean far of the last `window` steps is below it."
+    def __init__(self, cfg: TrainConfig, train: Pool, val: Pool, e_pool: Pool, en=None, loss=None, hold_until_far: float = 0.0,
+                 held: tuple = ('near', 'perc', 'lpips'), window: int = 20):
         super().__init__(cfg, train, val, e_pool, en, loss)
+        self.hold_until_far, self.held, self.window = hold_until_far, tuple(held), window
+        self.released, self.recent_far = not hold_until_far, []
         self.memory_format = torch.channels_last if self.device.type == 'cuda' else torch.contiguous_format
         self.hn.to(memory_format=self.memory_format)   # channels-last backward aborts the process on this CPU build
         tpl, cs = self.en.template, self.en.crop_size
@@ -65,8 +68,8 @@ class GPUTrainer(Trainer):
         self.shared_vgg = (VGGAppearanceLoss(lp.model) if self.loss.perc is not None and lp is not None
                            and cfg.lpips_net == 'vgg' else None)
 
-    def terms(self, pool: Pool, idx, flip_c, f_e):
-        "(total, terms, D) for covers `pool[idx]` (mirrored where `flip_c`) hiding `f_e`."
+    def terms(self, pool: Pool, idx, flip_c, f_e, gated: bool = False):
+        "(total, terms, D) for covers `pool[idx]` (mirrored where `flip_c`) hiding `f_e`; `gated`: held terms weigh 0 until released."
         c, _, f_c = batch_images(pool, idx, flip_c)
         c = c.contiguous(memory_format=self.memory_format)
         theta = self.thetas[id(pool)][idx, flip_c.long()]
@@ -81,6 +84,7 @@ class GPUTrainer(Trainer):
                 if loss.lpips is not None: terms['lpips'] = loss.lpips(c, d)
         f_d = F.normalize(f_d.float(), dim=1)
         terms['near'], terms['far'] = near_loss(f_e, f_d), far_loss(f_c, f_d)
+        if gated and not self.released: lam = {**lam, **{k: 0.0 for k in self.held}}
         total = sum(lam[k] * v.float() for k, v in terms.items())
         return total, terms, d
 
@@ -88,12 +92,15 @@ class GPUTrainer(Trainer):
         "One optimiser step; the terms come back with one synchronisation."
         self.hn.train()
         f_e = torch.where(flip_e[:, None], self.e_pool.features_mirror[e_idx], self.e_pool.features[e_idx])
-        total, terms, _ = self.terms(self.train_pool, idx, flip_c, f_e)
+        total, terms, _ = self.terms(self.train_pool, idx, flip_c, f_e, gated=True)
         self.opt.zero_grad(set_to_none=True)
         self.scaler.scale(total).backward()
         self.scaler.step(self.opt); self.scaler.update()
-        values = torch.stack([total.detach(), *(v.detach().float() for v in terms.values())]).tolist()
-        return dict(zip(['total', *terms], values))
+        values = dict(zip(['total', *terms], torch.stack([total.detach(), *(v.detach().float() for v in terms.values())]).tolist()))
+        if not self.released:
+            self.recent_far = (self.recent_far + [values['far']])[-self.window:]
+            self.released = len(self.recent_far) == self.window and sum(self.recent_far) / self.window < self.hold_until_far
+        return values
 
     @torch.no_grad()
     def validate(self, batch_size: int = 256) -> dict:
