@@ -14,6 +14,7 @@ without the VGG terms, ~1.2 s with them; benchmarks/results/plateau_escape.txt):
   F1 --hold near,perc,lpips --hold-until-far 0.9 --overrides '{"lambda_perc": 1, "lambda_lpips": 1}'   (stopped at 175)
   G1 --hold near,lpips --hold-until-far 0.9 --steps 250 --overrides '{"lambda_perc": 0, "lambda_lpips": 1}'
   H1 --hold near,perc,lpips --hold-until-far 0.9 --steps 250 --overrides '{"lambda_perc": 0.1, "lambda_lpips": 0.25}'
+  L1 --hold near,perc,lpips --hold-until-far 0.9 --steps 1000 --threads 1   (train.gpu's weights: perc 0.1, LPIPS 0.25)
 """
 import argparse, json, sys, time
 from pathlib import Path
