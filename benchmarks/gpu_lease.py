@@ -40,7 +40,7 @@ def main(argv=None):
     t.add_argument('--bench', default='32,64,128,256', help='batch sizes to time first (empty: none)')
     t.add_argument('--device', default='cuda')
     t.add_argument('--profile-steps', type=int, default=5, help='training steps to profile before the lease trains (0: none)')
-    t.add_argument('--hold-until-far', type=float, default=None, help='near and perc wait until the train far is below this (0: all terms from the start); default: params.yaml gpu_lease.hold_until_far')
+    t.add_argument('--hold-until-far', type=float, default=None, help='near, perc and LPIPS wait until the mean training far is below this (0: all terms from the start); default: params.yaml gpu_lease.hold_until_far')
     a = ap.parse_args(argv)
     if a.cmd == 'build':
         m = build_bundle(a.out, travel_mib=a.travel_mib, start=a.start, max_covers=a.max_covers,

@@ -21,9 +21,8 @@ from pathlib import Path
 import torch, yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from featembed_nb.gpu_lease import bundle_recognizer, bundle_pools, bundle_vgg, bundle_loss, lease_arm_specs
+from featembed_nb.gpu_lease import bundle_recognizer, bundle_pools, bundle_loss, lease_arm_specs
 from featembed_nb.gpu_training import GPUTrainer
-from featembed_nb.losses import HidingLoss
 from featembed_nb.training import TrainConfig
 
 SMALL = {'image_size': 128, 'width': 16, 'depth': 3, 'max_width': 128, 'batch_size': 8}
@@ -47,7 +46,7 @@ def main():
     en = bundle_recognizer(a.bundle)
     if Path(a.pools).exists(): pools = torch.load(a.pools, weights_only=False)
     else: pools = bundle_pools(a.bundle, cfg, en, 'cpu', 'both'); torch.save(pools, a.pools)
-    loss = bundle_loss(a.bundle, cfg, 'cpu', bundle_vgg(a.bundle)) if (cfg.lambda_perc or cfg.lambda_lpips) else HidingLoss(cfg.lambdas, 'cpu')
+    loss = bundle_loss(a.bundle, cfg, 'cpu')
     hold = tuple(x for x in a.hold.split(',') if x)
     t = GPUTrainer(cfg, *pools, en=en, loss=loss, **({'hold_until_far': a.hold_until_far, 'held': hold} if hold else {}))
     base, t0, acc = dict(loss.lambdas), time.time(), {}

@@ -272,13 +272,16 @@ def compact_state(state: dict) -> dict:
 def _record_bytes(state: dict) -> bytes:
     buf = io.BytesIO(); torch.save(state, buf); return buf.getvalue()
 
+def _random_batch(trainer: GPUTrainer, batch_size: int, g: torch.Generator) -> tuple:
+    "A step's (idx, flip_c, e_idx, flip_e): random covers and E faces, none mirrored."
+    idx = torch.randint(0, len(trainer.train_pool), (batch_size,), generator=g).to(trainer.device)
+    no = torch.zeros_like(idx, dtype=torch.bool)
+    return idx, no, torch.randint(0, len(trainer.e_pool), (batch_size,), generator=g).to(trainer.device), no
+
 def faces_per_second(trainer: GPUTrainer, batch_size: int, steps: int = 8, warmup: int = 3) -> float:
     "Training throughput of `trainer`'s step at `batch_size` (synchronised; the trainer's HN is updated)."
-    n, dev = len(trainer.train_pool), trainer.device
-    g = torch.Generator().manual_seed(batch_size)
-    def batch():
-        idx = torch.randint(0, n, (batch_size,), generator=g).to(dev)
-        return idx, torch.zeros_like(idx, dtype=torch.bool), torch.randint(0, len(trainer.e_pool), (batch_size,), generator=g).to(dev), torch.zeros_like(idx, dtype=torch.bool)
+    dev, g = trainer.device, torch.Generator().manual_seed(batch_size)
+    batch = lambda: _random_batch(trainer, batch_size, g)
     for _ in range(warmup): trainer.step(*batch())
     if dev.type == 'cuda': torch.cuda.synchronize()
     t0 = time.perf_counter()
@@ -288,19 +291,15 @@ def faces_per_second(trainer: GPUTrainer, batch_size: int, steps: int = 8, warmu
 
 def step_profile(trainer: GPUTrainer, batch_size: int, steps: int = 5, top: int = 25) -> list[dict]:
     "The `top` operators of `steps` training steps at `batch_size` by self time on the device (CPU time on a CPU), in ms per step."
-    n, dev = len(trainer.train_pool), trainer.device
-    g = torch.Generator().manual_seed(0)
-    idx = torch.randint(0, n, (batch_size,), generator=g).to(dev); no = torch.zeros_like(idx, dtype=torch.bool)
-    e_idx = torch.randint(0, len(trainer.e_pool), (batch_size,), generator=g).to(dev)
-    trainer.step(idx, no, e_idx, no)                                     # warm-up outside the profile
+    dev, batch = trainer.device, _random_batch(trainer, batch_size, torch.Generator().manual_seed(0))
+    trainer.step(*batch)                                                 # warm-up outside the profile
     acts = [torch.profiler.ProfilerActivity.CPU] + ([torch.profiler.ProfilerActivity.CUDA] if dev.type == 'cuda' else [])
     with torch.profiler.profile(activities=acts) as prof:
-        for _ in range(steps): trainer.step(idx, no, e_idx, no)
+        for _ in range(steps): trainer.step(*batch)
         if dev.type == 'cuda': torch.cuda.synchronize()
-    dev_us = ((lambda e: getattr(e, 'self_device_time_total', None) or getattr(e, 'self_cuda_time_total', 0) or 0) if dev.type == 'cuda'
-              else (lambda e: e.self_cpu_time_total))
-    rows = sorted(prof.key_averages(), key=dev_us, reverse=True)[:top]
-    return [dict(op=e.key, calls_per_step=e.count / steps, self_ms_per_step=round(dev_us(e) / 1e3 / steps, 3),
+    key = 'self_device_time_total' if dev.type == 'cuda' else 'self_cpu_time_total'
+    rows = sorted(prof.key_averages(), key=lambda e: getattr(e, key), reverse=True)[:top]
+    return [dict(op=e.key, calls_per_step=e.count / steps, self_ms_per_step=round(getattr(e, key) / 1e3 / steps, 3),
                  cpu_ms_per_step=round(e.self_cpu_time_total / 1e3 / steps, 3)) for e in rows]
 
 class LeaseArm:
