@@ -26,12 +26,12 @@ from .inference import model_record, load_hiding_network, deidentify
 from .gpu_training import GPUTrainer, save_parts, load_parts
 
 # %% auto #0
-__all__ = ['PARKED', 'BUNDLE_SITE', 'TRAVEL_LIMIT', 'E_POOL_LABEL', 'ARM_NAME', 'OUT_FILES', 'OUT_BYTES', 'SHIPPING_TARGETS',
-           'SHIPPED_E', 'quantize_int8', 'dequantize_int8', 'pack_files', 'unpack_images', 'sent_files', 'travel_bytes',
-           'park_tree', 'unpark_tree', 'sface_threshold', 'build_bundle', 'bundle_recognizer', 'bundle_vgg',
-           'bundle_loss', 'bundle_pools', 'warm_start_from', 'compact_state', 'faces_per_second', 'step_profile',
-           'LeaseArm', 'lease_arm_specs', 'lease_train', 'load_hiding_network_from', 'adopt_lease', 'shipping_check',
-           'evaluate_run_line', 'add_evaluate_runs']
+__all__ = ['PARKED', 'BUNDLE_SITE', 'TRAVEL_LIMIT', 'E_POOL_LABEL', 'ARM_NAME', 'OUT_FILES', 'OUT_BYTES', 'MACHINE_FIELDS',
+           'SHIPPING_TARGETS', 'SHIPPED_E', 'quantize_int8', 'dequantize_int8', 'pack_files', 'unpack_images',
+           'sent_files', 'travel_bytes', 'park_tree', 'unpark_tree', 'sface_threshold', 'build_bundle',
+           'bundle_recognizer', 'bundle_vgg', 'bundle_loss', 'bundle_pools', 'warm_start_from', 'compact_state',
+           'faces_per_second', 'step_profile', 'LeaseArm', 'lease_arm_specs', 'continued_arm_specs', 'lease_train',
+           'load_hiding_network_from', 'adopt_lease', 'shipping_check', 'evaluate_run_line', 'add_evaluate_runs']
 
 # %% ../nbs/25_gpu_lease.ipynb #e7cb9010
 def quantize_int8(state: dict) -> dict:
@@ -351,6 +351,13 @@ def lease_arm_specs(train_params: dict, profile: str, overrides: dict | None, ar
     base = {**profile_spec(train_params, profile), **(overrides or {})}; base.pop('asr_threshold', None)
     return {name: {'run': f'lease_{name}', **base, **(own or {})} for name, own in (arms or {profile: {}}).items()}
 
+MACHINE_FIELDS = ('device', 'batch_size', 'steps_per_epoch', 'num_threads')   # how a machine runs a recipe, not the recipe
+
+def continued_arm_specs(train_params: dict, profile: str, overrides: dict | None, start: dict) -> dict[str, dict]:
+    "Each continued arm's parameters: its own recipe (λs, sizes, lr) from `start`, this machine's `MACHINE_FIELDS` from `train.<profile>`, then `overrides`."
+    machine = {k: v for k, v in profile_spec(train_params, profile).items() if k in MACHINE_FIELDS}
+    return {name: {**w['config'], **machine, **(overrides or {})} for name, w in start.items()}
+
 def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrides: dict | None = None, device: str = 'cuda',
                 e_pool: str = 'both', bench_batches=(), warmup_steps: int = 200, reserve_s: float = 40.0, params_file='params.yaml',
                 max_epochs: int = 0, arms: dict | None = None, profile_steps: int = 0,
@@ -365,7 +372,7 @@ def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrid
     if start and arms: raise ValueError(f"the bundle continues the arms {list(start)}: a continued lease trains those (no `arms`)")
     params = yaml.safe_load(repo_path(params_file).read_text())
     if hold_until_far is None: hold_until_far = float(params.get('gpu_lease', {}).get('hold_until_far', 0.0))
-    if start: specs = {name: {**w['config'], **(overrides or {})} for name, w in start.items()}
+    if start: specs = continued_arm_specs(params['train'], profile, overrides, start)
     else: specs = lease_arm_specs(params['train'], profile, overrides, arms or params.get('gpu_lease', {}).get('arms'))
     cfgs = {name: TrainConfig.from_dict({**spec, 'device': device}) for name, spec in specs.items()}
     for cfg in cfgs.values(): cfg.asr_threshold = float(manifest['asr_threshold'])
