@@ -6,7 +6,8 @@ A lease that would fail on an import, a file left behind or a path outside the t
     python benchmarks/gpu_rehearse.py [--bundle cache/gpu_bundle] [--minutes 3] [--keep DIR]
 
 Trains every arm of params.yaml's gpu_lease at toy sizes (64 px, batch 4) for --minutes and checks what comes back:
-one record per arm and a complete lease.json."""
+one record per arm and a complete lease.json. A bundle that continues arms (`build --start`) is rehearsed at their own
+size (their HN is in start.pt) in batches of 2: give it --minutes 6."""
 import argparse, json, os, re, shutil, site, subprocess, sys, tempfile
 from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
@@ -14,6 +15,7 @@ sys.path.insert(0, str(ROOT))
 from featembed_nb.gpu_lease import PARKED, sent_files
 
 TOY = {"image_size": 64, "width": 8, "depth": 2, "max_width": 16, "batch_size": 4, "steps_per_epoch": 2}
+TOY_CONTINUED = {"batch_size": 2, "steps_per_epoch": 2}    # a continued arm keeps its HN's size
 
 def image_site(dest: Path, names_file: Path = ROOT/'benchmarks'/'gpu_image_packages.txt') -> Path:
     "A folder of links to this environment's packages that the GPU image has too (by import name); the rest stay out."
@@ -38,13 +40,15 @@ def rehearse(bundle='cache/gpu_bundle', minutes: float = 3.0, work=None, arms=No
     tree = sent_tree(work/'tree')
     (tree/'cache').mkdir(exist_ok=True); (tree/'cache'/'gpu_bundle').symlink_to(Path(bundle).resolve())
     pkgs = image_site(work/'site')
+    continued = bool(json.loads((Path(bundle)/'bundle.json').read_text()).get('start'))
     env = {**os.environ, 'PYTHONPATH': f"{tree}:{tree}/cache/gpu_bundle/site:{pkgs}", 'PYTHONUNBUFFERED': '1'}
     cmd = [sys.executable, '-S', 'benchmarks/gpu_lease.py', 'train', '--out', str(work/'out'), '--minutes', str(minutes),
-           '--device', 'cpu', '--bench', '2', '--overrides', json.dumps(TOY)] + (['--arms', json.dumps(arms)] if arms else [])
+           '--device', 'cpu', '--bench', '2', '--overrides', json.dumps(TOY_CONTINUED if continued else TOY)] + (['--arms', json.dumps(arms)] if arms else [])
     r = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True)
     if r.returncode: raise RuntimeError(f"the rehearsal failed (rc {r.returncode}):\n{r.stderr[-4000:]}")
     lease = json.loads((work/'out'/'lease.json').read_text())
-    missing = [n for n, a in lease['arms'].items() if not a['record'] or not (work/'out'/a['record']).exists()]
+    returned = lambda a: (a['record'] and (work/'out'/a['record']).exists()) or (continued and a.get('state'))   # a continued
+    missing = [n for n, a in lease['arms'].items() if not returned(a)]            # arm that did not beat its best returns its state
     if missing or not lease['lease']['complete']: raise RuntimeError(f"the rehearsal returned no record for {missing} or ended incomplete")
     return lease
 

@@ -497,7 +497,8 @@ def adopt_lease(folder, models='models/gpu', results='results/gpu', runs='cache/
                                 epochs=a['epochs'][1], best_epoch=record.get('epoch') if record is not None else old['best_epoch'],
                                 best_val={k.removeprefix('val_'): v for k, v in best.items() if k.startswith('val_')} if best is not None else old['best_val'],
                                 steps=sum(l['steps'] for l in leases), faces_seen=sum(l['samples'] for l in leases),
-                                gpu_train_minutes=round(sum(l['train_s'] for l in leases) / 60, 1),
+                                train_minutes={d: round(sum(l['train_s'] for l in leases if l['device'] == d) / 60, 1)   # by machine: an arm
+                                               for d in dict.fromkeys(l['device'] for l in leases)},                    # may begin on the CPU
                                 lease_minutes=round(sum(l['lease_total_s'] for l in leases) / 60, 1), leases=leases, resume_from=str(run_dir))
         if record is not None:
             with atomic_path(models/f'hn_{name}.pt') as tmp: shutil.copyfile(folder/a['record'], tmp)
