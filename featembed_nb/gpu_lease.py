@@ -342,7 +342,7 @@ class LeaseArm:
         if val['total'] < t.best_val: t.best_val, self.best = val['total'], self.record()
         self.train_s += time.monotonic() - e0
         print(f"{self.name} epoch {t.epoch}: {row['faces_per_s']:.0f} faces/s, train {row['train_total']:.4f}, val {val['total']:.4f}, "
-              f"psnr {val['psnr']:.2f}" + (f", asr {val['asr']:.3f}" if 'asr' in val else '') + ('' if t.released else f", {'+'.join(t.held)} held")
+              f"psnr {val['psnr']:.2f}, stripes {val['stripes']:.1f}" + (f", asr {val['asr']:.3f}" if 'asr' in val else '') + ('' if t.released else f", {'+'.join(t.held)} held")
               + f" ({time.monotonic() - e0:.0f} s)", flush=True)
         return row
 

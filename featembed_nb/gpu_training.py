@@ -17,7 +17,8 @@ from .training import Trainer, TrainConfig, Pool, batch_images, mirror_landmarks
 from .files import atomic_path, write_text, sha256_hex
 
 # %% auto #0
-__all__ = ['crop_theta', 'align_with_theta', 'VGGAppearanceLoss', 'pool_thetas', 'GPUTrainer', 'save_parts', 'load_parts']
+__all__ = ['crop_theta', 'align_with_theta', 'VGGAppearanceLoss', 'stripe_ratio', 'pool_thetas', 'GPUTrainer', 'save_parts',
+           'load_parts']
 
 # %% ../nbs/24_gpu_training.ipynb #194e03aa
 def crop_theta(landmarks, template, image_size: int, crop_size: int) -> torch.Tensor:
@@ -45,6 +46,14 @@ class VGGAppearanceLoss(nn.Module):
         lp = sum(lpips.spatial_average(m.lins[k]((lpips.normalize_tensor(fd[k].float()) - lpips.normalize_tensor(fc[k].float())) ** 2),
                                        keepdim=True) for k in range(len(fd)))
         return perc, lp.mean()
+
+# %% ../nbs/24_gpu_training.ipynb #ddf0c3c1
+def stripe_ratio(d: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
+    "Per image: energy of D − C's horizontal differences over its vertical ones (≫ 1: vertical stripes; ~1: no direction)."
+    r = (d - c).float()
+    across = (r[..., :, 1:] - r[..., :, :-1]).square().flatten(1).mean(1)
+    down = (r[..., 1:, :] - r[..., :-1, :]).square().flatten(1).mean(1)
+    return across / down.clamp_min(1e-12)
 
 # %% ../nbs/24_gpu_training.ipynb #bd108e0c
 def pool_thetas(pool: Pool, template, crop_size: int) -> torch.Tensor:
@@ -104,9 +113,9 @@ class GPUTrainer(Trainer):
 
     @torch.no_grad()
     def validate(self, batch_size: int = 256) -> dict:
-        "Mean validation terms, total, PSNR (dB) and (if `asr_threshold`) white-box success rate."
+        "Mean validation terms, total, PSNR (dB), the median `stripe_ratio` and (if `asr_threshold`) white-box success rate."
         self.hn.eval()
-        sums, n, psnr, success = {}, 0, 0.0, 0
+        sums, n, psnr, success, stripes = {}, 0, 0.0, 0, []
         for s in range(0, len(self.val_pool), batch_size):
             idx = torch.arange(s, min(s + batch_size, len(self.val_pool)), device=self.device)
             no = torch.zeros(len(idx), dtype=torch.bool, device=self.device)
@@ -115,13 +124,14 @@ class GPUTrainer(Trainer):
             c, _, f_c = batch_images(self.val_pool, idx, no)
             for k, v in {'total': total, **terms}.items(): sums[k] = sums.get(k, 0.0) + float(v) * len(idx)
             psnr += float((10 * torch.log10(1 / (d.float() - c).square().flatten(1).mean(1).clamp_min(1e-10))).sum())
+            stripes.append(stripe_ratio(d.float(), c))
             if self.cfg.asr_threshold:
                 theta = self.thetas[id(self.val_pool)][idx, 0]
                 f_d = F.normalize(self.en.features(align_with_theta(d.float(), theta, self.en.crop_size)).float(), dim=1)
                 success += int((F.cosine_similarity(f_c, f_d, dim=1) < self.cfg.asr_threshold).sum())
             n += len(idx)
         out = {k: v / n for k, v in sums.items()}
-        out['psnr'] = psnr / n
+        out['psnr'], out['stripes'] = psnr / n, float(torch.cat(stripes).median())
         if self.cfg.asr_threshold: out['asr'] = success / n
         return out
 
