@@ -26,9 +26,9 @@ from .inference import model_record, load_hiding_network, deidentify
 from .gpu_training import GPUTrainer, save_parts, load_parts
 
 # %% auto #0
-__all__ = ['PARKED', 'BUNDLE_SITE', 'TRAVEL_LIMIT', 'E_POOL_LABEL', 'ARM_NAME', 'OUT_FILES', 'OUT_BYTES', 'MACHINE_FIELDS',
-           'SHIPPING_TARGETS', 'SHIPPED_E', 'quantize_int8', 'dequantize_int8', 'pack_files', 'unpack_images',
-           'sent_files', 'travel_bytes', 'park_tree', 'unpark_tree', 'sface_threshold', 'build_bundle',
+__all__ = ['PARKED', 'BUNDLE_SITE', 'TRAVEL_LIMIT', 'E_POOL_LABEL', 'ARM_NAME', 'OUT_FILES', 'OUT_BYTES', 'STATE_PART_MB',
+           'MACHINE_FIELDS', 'SHIPPING_TARGETS', 'SHIPPED_E', 'quantize_int8', 'dequantize_int8', 'pack_files',
+           'unpack_images', 'sent_files', 'travel_bytes', 'park_tree', 'unpark_tree', 'sface_threshold', 'build_bundle',
            'bundle_recognizer', 'bundle_vgg', 'bundle_loss', 'bundle_pools', 'warm_start_from', 'compact_state',
            'faces_per_second', 'step_profile', 'LeaseArm', 'lease_arm_specs', 'continued_arm_specs', 'lease_train',
            'load_hiding_network_from', 'adopt_lease', 'shipping_check', 'evaluate_run_line', 'add_evaluate_runs']
@@ -261,6 +261,7 @@ def _grid(covers, ds) -> Image.Image:
     return Image.fromarray(np.concatenate([np.concatenate(list(r), 1) for r in rows], 0))
 
 OUT_FILES, OUT_BYTES = 8, 64 * 2**20      # what the device tool brings back from $OUT
+STATE_PART_MB = 16.0                      # 16 MB = 15.3 MiB, under the tool's 16 MiB a file: a one-arm state in 3 parts up to 48 MB
 
 def compact_state(state: dict) -> dict:
     "A checkpoint with Adam's moments in bf16 (40 MB instead of 60 for the 5 M-parameter HN); `load_state_dict` casts them back."
@@ -427,7 +428,7 @@ def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrid
                 if written[arm.name][1] > 1: print(f"WARNING: {arm.name}: fp16 moves D by {written[arm.name][1]:.1f} grey levels", flush=True)
             ds.append(written[arm.name][2] if rec is not None else deidentify(load_hiding_network_from(arm.record(), device), *check))
             state = None
-            if final and error is None and len(lease_arms) == 1: save_parts(compact_state(arm.t.state()), out, 'state'); state = 'state'
+            if final and error is None and len(lease_arms) == 1: save_parts(compact_state(arm.t.state()), out, 'state', STATE_PART_MB); state = 'state'
             arm_out[arm.name] = dict(config=asdict(arm.cfg), epochs=[arm.first_epoch, arm.t.epoch], steps=arm.steps,
                                      samples=arm.steps * arm.cfg.batch_size, warm_start=arm.name in start, warmup_steps=arm.warmup,
                                      train_s=arm.train_s, lr=arm.t.opt.param_groups[0]['lr'],
