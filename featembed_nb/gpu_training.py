@@ -123,11 +123,12 @@ class GPUTrainer(Trainer):
             total, terms, d = self.terms(self.val_pool, idx, no, f_e)
             c, _, f_c = batch_images(self.val_pool, idx, no)
             for k, v in {'total': total, **terms}.items(): sums[k] = sums.get(k, 0.0) + float(v) * len(idx)
-            psnr += float((10 * torch.log10(1 / (d.float() - c).square().flatten(1).mean(1).clamp_min(1e-10))).sum())
-            stripes.append(stripe_ratio(d.float(), c))
+            d = d.float()
+            psnr += float((10 * torch.log10(1 / (d - c).square().flatten(1).mean(1).clamp_min(1e-10))).sum())
+            stripes.append(stripe_ratio(d, c))
             if self.cfg.asr_threshold:
                 theta = self.thetas[id(self.val_pool)][idx, 0]
-                f_d = F.normalize(self.en.features(align_with_theta(d.float(), theta, self.en.crop_size)).float(), dim=1)
+                f_d = F.normalize(self.en.features(align_with_theta(d, theta, self.en.crop_size)).float(), dim=1)
                 success += int((F.cosine_similarity(f_c, f_d, dim=1) < self.cfg.asr_threshold).sum())
             n += len(idx)
         out = {k: v / n for k, v in sums.items()}
