@@ -3,7 +3,7 @@
 Python packages of the GPU image (benchmarks/gpu_image_packages.txt) plus the bundle's own site (lpips, onnx2torch).
 A lease that would fail on an import, a file left behind or a path outside the tree fails here first.
 
-    python benchmarks/gpu_rehearse.py [--bundle cache/gpu_bundle] [--minutes 3] [--keep DIR]
+    python benchmarks/gpu_rehearse.py [--bundle cache/gpu_bundle] [--minutes 5] [--keep DIR]
 
 Trains every arm of params.yaml's gpu_lease at toy sizes (64 px, batch 4) for --minutes and checks what comes back:
 one record per arm and a complete lease.json. A bundle that continues arms (`build --start`) is rehearsed at their own
@@ -54,7 +54,7 @@ def rehearse(bundle='cache/gpu_bundle', minutes: float = 3.0, work=None, arms=No
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--bundle', default='cache/gpu_bundle'); ap.add_argument('--minutes', type=float, default=3.0, help='the lease deadline: prep alone takes ~110 s on 2 cores')
+    ap.add_argument('--bundle', default='cache/gpu_bundle'); ap.add_argument('--minutes', type=float, default=5.0, help='the lease deadline: prep alone takes ~110 s on 2 cores, a round of two toy arms ~20 s')
     ap.add_argument('--keep', default=None, help='work folder to keep (default: a temporary one, removed)')
     a = ap.parse_args()
     work = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix='gpu_rehearse_'))
