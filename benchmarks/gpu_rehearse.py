@@ -34,7 +34,7 @@ def sent_tree(dest: Path, root: Path = ROOT) -> Path:
         (dest/n).parent.mkdir(parents=True, exist_ok=True); shutil.copy2(root/n, dest/n)
     return dest
 
-def rehearse(bundle='cache/gpu_bundle', minutes: float = 3.0, work=None, arms=None) -> dict:
+def rehearse(bundle='cache/gpu_bundle', minutes: float = 5.0, work=None, arms=None) -> dict:
     "Run the lease's `train` in a sent tree with the image's packages (`python -S`); returns its lease.json."
     work = Path(work or tempfile.mkdtemp(prefix='gpu_rehearse_'))
     tree = sent_tree(work/'tree')
