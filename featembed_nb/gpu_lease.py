@@ -30,8 +30,9 @@ __all__ = ['PARKED', 'BUNDLE_SITE', 'TRAVEL_LIMIT', 'E_POOL_LABEL', 'ARM_NAME', 
            'MACHINE_FIELDS', 'SHIPPING_TARGETS', 'SHIPPED_E', 'quantize_int8', 'dequantize_int8', 'pack_files',
            'unpack_images', 'sent_files', 'travel_bytes', 'park_tree', 'unpark_tree', 'sface_threshold', 'build_bundle',
            'bundle_recognizer', 'bundle_vgg', 'bundle_loss', 'bundle_pools', 'warm_start_from', 'compact_state',
-           'faces_per_second', 'step_profile', 'LeaseArm', 'lease_arm_specs', 'continued_arm_specs', 'lease_train',
-           'load_hiding_network_from', 'adopt_lease', 'shipping_check', 'evaluate_run_line', 'add_evaluate_runs']
+           'faces_per_second', 'step_profile', 'continued_best_val', 'LeaseArm', 'lease_arm_specs',
+           'continued_arm_specs', 'lease_train', 'load_hiding_network_from', 'adopt_lease', 'shipping_check',
+           'evaluate_run_line', 'add_evaluate_runs']
 
 # %% ../nbs/25_gpu_lease.ipynb #e7cb9010
 def quantize_int8(state: dict) -> dict:
@@ -303,6 +304,11 @@ def step_profile(trainer: GPUTrainer, batch_size: int, steps: int = 5, top: int 
     return [dict(op=e.key, calls_per_step=e.count / steps, self_ms_per_step=round(getattr(e, key) / 1e3 / steps, 3),
                  cpu_ms_per_step=round(e.self_cpu_time_total / 1e3 / steps, 3)) for e in rows]
 
+def continued_best_val(warm: dict, cfg: TrainConfig) -> float:
+    "The best validation total a continued arm must beat: its start's, unless its λs changed (a total of other weights is no yardstick)."
+    lambdas = lambda c: {k: float(v) for k, v in c.items() if k.startswith('lambda_')}
+    return float(warm['best_val']) if lambdas(warm['config']) == lambdas(asdict(cfg)) else math.inf
+
 class LeaseArm:
     "One model a lease trains: its config, `GPUTrainer`, warm-up and best epoch so far."
     def __init__(self, name: str, cfg: TrainConfig, pools, en, loss, e_pool: str, warm: dict | None = None, warmup_steps: int = 0,
@@ -314,7 +320,7 @@ class LeaseArm:
         if warm is not None:
             if warm['hn_config'] != self.t.hn.config: raise ValueError(f"start.pt {name}: HN config {warm['hn_config']} != {self.t.hn.config}")
             self.t.hn.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in warm['hn'].items()})
-            self.t.epoch, self.t.best_val, self.t.history = int(warm['epoch']), float(warm['best_val']), list(warm['history'])
+            self.t.epoch, self.t.best_val, self.t.history = int(warm['epoch']), continued_best_val(warm, cfg), list(warm['history'])
             for g in self.t.opt.param_groups: g['lr'] = float(warm['lr'])
             self.warmup, self.leases = warmup_steps, list(warm['leases'])
             self.t.released = self.t.released or warm.get('released', True)    # a continued arm goes on where it left off
