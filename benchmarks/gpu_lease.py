@@ -7,7 +7,7 @@ tree, make the device call, `unpark`; there: `train`. Run from the repo root.
     #   export PYTHONPATH=$PWD:$PWD/cache/gpu_bundle/site PYTHONUNBUFFERED=1;
     #   python3 benchmarks/gpu_lease.py train --out $OUT --minutes 9 --bench ''   # the arms of params.yaml's gpu_lease
     python benchmarks/gpu_lease.py unpark                 # always, right after the call
-    python benchmarks/gpu_lease.py adopt DIR              # the returned files: models/gpu/, results/gpu/, cache/gpu_runs/
+    python benchmarks/gpu_lease.py adopt DIR [--as ARM=NAME]   # the returned files: models/gpu/, results/gpu/, cache/gpu_runs/
     python benchmarks/gpu_lease.py size                   # bytes that would travel now
     python benchmarks/gpu_lease.py add-runs ARM [ARM ...] # full-protocol evaluate runs hn_<arm> in params.yaml, then: dvc repro evaluate@hn_<arm>
     python benchmarks/gpu_lease.py check RUN [RUN ...]    # an evaluation against issue 13's shipping targets
@@ -28,6 +28,7 @@ def main(argv=None):
     b.add_argument('--travel-mib', type=float, default=64.0); b.add_argument('--max-covers', type=int, default=0)
     sub.add_parser('park'); sub.add_parser('unpark')
     d = sub.add_parser('adopt', help='file a returned lease folder'); d.add_argument('folder')
+    d.add_argument('--as', dest='rename', nargs='*', default=[], metavar='ARM=NAME', help='file an arm under another name')
     s = sub.add_parser('size'); s.add_argument('--carry', nargs='*', default=['cache/gpu_bundle'])
     r = sub.add_parser('add-runs', help="evaluate runs for adopted arms"); r.add_argument('arms', nargs='+')
     c = sub.add_parser('check', help="evaluations against the shipping targets"); c.add_argument('runs', nargs='+')
@@ -48,7 +49,7 @@ def main(argv=None):
         print(json.dumps({k: v for k, v in m.items() if k != 'files'}, indent=1))
     elif a.cmd == 'park': park_tree(); print(f"parked {PARKED}; travel now {travel_bytes(carry=['cache/gpu_bundle']) / 2**20:.1f} MiB with the bundle")
     elif a.cmd == 'unpark': unpark_tree(); print('unparked')
-    elif a.cmd == 'adopt': print(json.dumps(adopt_lease(a.folder), indent=1))
+    elif a.cmd == 'adopt': print(json.dumps(adopt_lease(a.folder, rename=dict(r.split('=', 1) for r in a.rename)), indent=1))
     elif a.cmd == 'size': print(f"{travel_bytes(carry=a.carry) / 2**20:.1f} MiB would travel (carry {a.carry})")
     elif a.cmd == 'add-runs':
         added = add_evaluate_runs(a.arms)

@@ -477,17 +477,21 @@ def load_hiding_network_from(record: dict, device='cpu'):
 
 # %% ../nbs/25_gpu_lease.ipynb #b146db33
 def adopt_lease(folder, models='models/gpu', results='results/gpu', runs='cache/gpu_runs',
-                throughput='benchmarks/results/gpu_throughput.csv') -> dict:
-    "File a returned lease folder (see the notebook); returns each arm's provenance, written to `models/hn_<arm>.json`."
+                throughput='benchmarks/results/gpu_throughput.csv', rename: dict | None = None) -> dict:
+    "File a returned lease folder (see the notebook); returns each arm's provenance, written to `models/hn_<arm>.json`.\n\n    `rename` (arm: name): file an arm under another name (`trained_as` keeps its own)."
     folder = Path(folder)
     info = _lease_info(folder)
+    rename = rename or {}
+    unknown = sorted(set(rename) - set(info['arms'])); bad = [n for n in rename.values() if not ARM_NAME.fullmatch(n)]
+    if unknown or bad: raise ValueError(f"rename {rename}: no arm {unknown} in {folder}" if unknown else f"rename: bad name {bad}")
+    filed = {name: rename.get(name, name) for name in info['arms']}
     lease = info['lease']; stamp = lease['started'].replace(' ', '_').replace(':', '')
     run_dir, models = repo_path(runs)/stamp, repo_path(models)
     if run_dir.exists(): raise FileExistsError(f"{run_dir}: this lease was adopted already")
     found = {}
     for name, a in info['arms'].items():      # check everything before filing anything
         if a['state']: load_parts(folder, a['state'])          # every part against the manifest
-        old = models/f'hn_{name}.json'
+        old = models/f'hn_{filed[name]}.json'
         if a['record'] is None and not old.exists(): raise FileNotFoundError(f"{folder}: no record for {name} and no earlier model in {models}")
         found[name] = (torch.load(folder/a['record'], map_location='cpu', weights_only=True) if a['record'] else None,
                        json.loads(old.read_text()) if old.exists() else None)
@@ -500,7 +504,7 @@ def adopt_lease(folder, models='models/gpu', results='results/gpu', runs='cache/
         best = next((h for h in a['history'] if h['epoch'] == record.get('epoch')), {}) if record is not None else None
         leases = a['leases'] + [_arm_lease(lease, a)]
         lam = {k: v for k, v in a['config'].items() if k.startswith('lambda_')}
-        provenance[name] = dict(model=f'hn_{name}.pt', arm=name, run=a['config']['run'], e_pool=info['e_pool'], lambdas=lam,
+        provenance[filed[name]] = dict(model=f'hn_{filed[name]}.pt', arm=filed[name], **({'trained_as': name} if filed[name] != name else {}), run=a['config']['run'], e_pool=info['e_pool'], lambdas=lam,
                                 epochs=a['epochs'][1], best_epoch=record.get('epoch') if record is not None else old['best_epoch'],
                                 best_val={k.removeprefix('val_'): v for k, v in best.items() if k.startswith('val_')} if best is not None else old['best_val'],
                                 steps=sum(l['steps'] for l in leases), faces_seen=sum(l['samples'] for l in leases),
@@ -508,8 +512,8 @@ def adopt_lease(folder, models='models/gpu', results='results/gpu', runs='cache/
                                                for d in dict.fromkeys(l['device'] for l in leases)},                    # may begin on the CPU
                                 lease_minutes=round(sum(l['lease_total_s'] for l in leases) / 60, 1), leases=leases, resume_from=str(run_dir))
         if record is not None:
-            with atomic_path(models/f'hn_{name}.pt') as tmp: shutil.copyfile(folder/a['record'], tmp)
-        write_json(provenance[name], models/f'hn_{name}.json')
+            with atomic_path(models/f'hn_{filed[name]}.pt') as tmp: shutil.copyfile(folder/a['record'], tmp)
+        write_json(provenance[filed[name]], models/f'hn_{filed[name]}.json')
     out = repo_path(results); out.mkdir(parents=True, exist_ok=True)
     for name, dest in (('grid.png', f'grid_{stamp}.png'), ('lease.json', f'lease_{stamp}.json')):
         if (folder/name).exists():
