@@ -510,7 +510,8 @@ def adopt_lease(folder, models='models/gpu', results='results/gpu', runs='cache/
                                 steps=sum(l['steps'] for l in leases), faces_seen=sum(l['samples'] for l in leases),
                                 train_minutes={d: round(sum(l['train_s'] for l in leases if l['device'] == d) / 60, 1)   # by machine: an arm
                                                for d in dict.fromkeys(l['device'] for l in leases)},                    # may begin on the CPU
-                                lease_minutes=round(sum(l['lease_total_s'] for l in leases) / 60, 1), leases=leases, resume_from=str(run_dir))
+                                lease_minutes=round(sum(l['lease_total_s'] for l in leases) / 60, 1), leases=leases,
+                                resume_from=str(run_dir.relative_to(repo_root())) if run_dir.is_relative_to(repo_root()) else str(run_dir))   # as a clone has it
         if record is not None:
             with atomic_path(models/f'hn_{filed[name]}.pt') as tmp: shutil.copyfile(folder/a['record'], tmp)
         write_json(provenance[filed[name]], models/f'hn_{filed[name]}.json')
