@@ -30,7 +30,7 @@ __all__ = ['PARKED', 'BUNDLE_SITE', 'TRAVEL_LIMIT', 'E_POOL_LABEL', 'ARM_NAME', 
            'MACHINE_FIELDS', 'SHIPPING_TARGETS', 'SHIPPED_E', 'quantize_int8', 'dequantize_int8', 'pack_files',
            'unpack_images', 'sent_files', 'travel_bytes', 'park_tree', 'unpark_tree', 'sface_threshold', 'build_bundle',
            'bundle_recognizer', 'bundle_vgg', 'bundle_loss', 'bundle_pools', 'warm_start_from', 'compact_state',
-           'faces_per_second', 'step_profile', 'continued_best_val', 'LeaseArm', 'lease_arm_specs',
+           'faces_per_second', 'step_profile', 'recipe_lambdas', 'continued_best_val', 'LeaseArm', 'lease_arm_specs',
            'continued_arm_specs', 'lease_train', 'load_hiding_network_from', 'adopt_lease', 'shipping_check',
            'evaluate_run_line', 'add_evaluate_runs']
 
@@ -304,10 +304,13 @@ def step_profile(trainer: GPUTrainer, batch_size: int, steps: int = 5, top: int 
     return [dict(op=e.key, calls_per_step=e.count / steps, self_ms_per_step=round(getattr(e, key) / 1e3 / steps, 3),
                  cpu_ms_per_step=round(e.self_cpu_time_total / 1e3 / steps, 3)) for e in rows]
 
+def recipe_lambdas(config: dict) -> dict:
+    "The loss weights (`lambda_*`) of a configuration dict."
+    return {k: v for k, v in config.items() if k.startswith('lambda_')}
+
 def continued_best_val(warm: dict, cfg: TrainConfig) -> float:
     "The best validation total a continued arm must beat: its start's, unless its λs changed (a total of other weights is no yardstick)."
-    lambdas = lambda c: {k: float(v) for k, v in c.items() if k.startswith('lambda_')}
-    return float(warm['best_val']) if lambdas(warm['config']) == lambdas(asdict(cfg)) else math.inf
+    return float(warm['best_val']) if recipe_lambdas(warm['config']) == recipe_lambdas(asdict(cfg)) else math.inf
 
 class LeaseArm:
     "One model a lease trains: its config, `GPUTrainer`, warm-up and best epoch so far."
@@ -484,9 +487,9 @@ def adopt_lease(folder, models='models/gpu', results='results/gpu', runs='cache/
     rename = rename or {}
     unknown = sorted(set(rename) - set(info['arms'])); bad = [n for n in rename.values() if not ARM_NAME.fullmatch(n)]
     if unknown or bad: raise ValueError(f"rename {rename}: no arm {unknown} in {folder}" if unknown else f"rename: bad name {bad}")
-    filed = {name: rename.get(name, name) for name in info['arms']}
+    filed = {name: rename.get(name, name) for name in info['arms']}       # arm -> the name its files take
     lease = info['lease']; stamp = lease['started'].replace(' ', '_').replace(':', '')
-    run_dir, models = repo_path(runs)/stamp, repo_path(models)
+    root, run_dir, models = repo_root(), repo_path(runs)/stamp, repo_path(models)
     if run_dir.exists(): raise FileExistsError(f"{run_dir}: this lease was adopted already")
     found = {}
     for name, a in info['arms'].items():      # check everything before filing anything
@@ -503,18 +506,18 @@ def adopt_lease(folder, models='models/gpu', results='results/gpu', runs='cache/
         record, old = found[name]
         best = next((h for h in a['history'] if h['epoch'] == record.get('epoch')), {}) if record is not None else None
         leases = a['leases'] + [_arm_lease(lease, a)]
-        lam = {k: v for k, v in a['config'].items() if k.startswith('lambda_')}
-        provenance[filed[name]] = dict(model=f'hn_{filed[name]}.pt', arm=filed[name], **({'trained_as': name} if filed[name] != name else {}), run=a['config']['run'], e_pool=info['e_pool'], lambdas=lam,
+        filed_as = filed[name]
+        provenance[filed_as] = dict(model=f'hn_{filed_as}.pt', arm=filed_as, **({'trained_as': name} if filed_as != name else {}), run=a['config']['run'], e_pool=info['e_pool'], lambdas=recipe_lambdas(a['config']),
                                 epochs=a['epochs'][1], best_epoch=record.get('epoch') if record is not None else old['best_epoch'],
                                 best_val={k.removeprefix('val_'): v for k, v in best.items() if k.startswith('val_')} if best is not None else old['best_val'],
                                 steps=sum(l['steps'] for l in leases), faces_seen=sum(l['samples'] for l in leases),
                                 train_minutes={d: round(sum(l['train_s'] for l in leases if l['device'] == d) / 60, 1)   # by machine: an arm
                                                for d in dict.fromkeys(l['device'] for l in leases)},                    # may begin on the CPU
                                 lease_minutes=round(sum(l['lease_total_s'] for l in leases) / 60, 1), leases=leases,
-                                resume_from=str(run_dir.relative_to(repo_root())) if run_dir.is_relative_to(repo_root()) else str(run_dir))   # as a clone has it
+                                resume_from=str(run_dir.relative_to(root)) if run_dir.is_relative_to(root) else str(run_dir))   # as a clone has it
         if record is not None:
-            with atomic_path(models/f'hn_{filed[name]}.pt') as tmp: shutil.copyfile(folder/a['record'], tmp)
-        write_json(provenance[filed[name]], models/f'hn_{filed[name]}.json')
+            with atomic_path(models/f'hn_{filed_as}.pt') as tmp: shutil.copyfile(folder/a['record'], tmp)
+        write_json(provenance[filed_as], models/f'hn_{filed_as}.json')
     out = repo_path(results); out.mkdir(parents=True, exist_ok=True)
     for name, dest in (('grid.png', f'grid_{stamp}.png'), ('lease.json', f'lease_{stamp}.json')):
         if (folder/name).exists():
