@@ -23,7 +23,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest='cmd', required=True)
     b = sub.add_parser('build', help='write cache/gpu_bundle/')
-    b.add_argument('--out', default='cache/gpu_bundle'); b.add_argument('--start', default=None, help='a returned lease folder to continue')
+    b.add_argument('--out', default='cache/gpu_bundle'); b.add_argument('--start', default=None, help='a returned lease folder, or a filed model (models/gpu/hn_<name>.pt), to continue')
     b.add_argument('--start-arms', default=None, help='comma-separated arms of --start to continue (all: default, where it has one)')
     b.add_argument('--travel-mib', type=float, default=64.0); b.add_argument('--max-covers', type=int, default=0)
     sub.add_parser('park'); sub.add_parser('unpark')

@@ -21,7 +21,7 @@ from .geometry import ARCFACE_112, cached_landmarks
 from .recognizers import TorchRecognizer
 from .losses import HidingLoss, PerceptualLoss, LPIPSLoss
 from .training import (TrainConfig, Pool, embed_pool, identity_table, split_by_identity, scale_landmarks,
-                                   profile_spec)
+                                   profile_spec, E_SOURCES)
 from .inference import model_record, load_hiding_network, deidentify
 from .gpu_training import GPUTrainer, save_parts, load_parts
 
@@ -31,8 +31,8 @@ __all__ = ['PARKED', 'BUNDLE_SITE', 'TRAVEL_LIMIT', 'E_POOL_LABEL', 'ARM_NAME', 
            'unpack_images', 'sent_files', 'travel_bytes', 'park_tree', 'unpark_tree', 'sface_threshold', 'build_bundle',
            'bundle_recognizer', 'bundle_vgg', 'bundle_loss', 'bundle_pools', 'warm_start_from', 'compact_state',
            'faces_per_second', 'step_profile', 'recipe_lambdas', 'continued_best_val', 'LeaseArm', 'lease_arm_specs',
-           'continued_arm_specs', 'lease_train', 'load_hiding_network_from', 'adopt_lease', 'shipping_check',
-           'evaluate_run_line', 'add_evaluate_runs']
+           'continued_arm_specs', 'lease_train', 'load_hiding_network_from', 'adopt_lease', 'warm_start_from_model',
+           'shipping_check', 'evaluate_run_line', 'add_evaluate_runs']
 
 # %% ../nbs/25_gpu_lease.ipynb #e7cb9010
 def quantize_int8(state: dict) -> dict:
@@ -147,7 +147,10 @@ def build_bundle(out='cache/gpu_bundle', travel_mib: float = 64.0, n_val: int = 
     synth = sorted(f'synthetic/stylegan2_tpdne/{p.name}' for p in require_data('synthetic', 'stylegan2_tpdne').iterdir()
                    if p.suffix.lower() in ('.jpg', '.png'))
     torch.save(_face_pack(synth[:max_synthetic or None], *lm_args), tmp/'synthetic.pt')
-    if start is not None:
+    if start is not None and Path(start).suffix == '.pt':     # a filed model (models/gpu/hn_<name>.pt): the one arm it trained as
+        if start_arms: raise ValueError(f"{start} is a filed model, one arm: start_arms is for a lease folder")
+        torch.save(warm_start_from_model(start), tmp/'start.pt')
+    elif start is not None:
         has = list(_lease_info(start)['arms'])
         if start_arms is None and len(has) > 1: raise ValueError(f"{start} holds the arms {has}: name those to continue (each takes ~10 MB of covers)")
         torch.save(warm_start_from(start, start_arms), tmp/'start.pt')
@@ -538,6 +541,23 @@ def _log_throughput(info: dict, csv: Path):
     old = pd.read_csv(csv) if csv.exists() else None
     table = pd.concat([old, pd.DataFrame(rows)], ignore_index=True) if old is not None else pd.DataFrame(rows)
     with atomic_path(csv) as tmp: table.to_csv(tmp, index=False)
+
+
+# %% ../nbs/25_gpu_lease.ipynb #555d04ef
+def warm_start_from_model(checkpoint) -> dict:
+    "The next lease's start from a filed model (`hn_<name>.pt` + the `.json` adopt wrote beside it): one arm, as `warm_start_from` gives it."
+    checkpoint = Path(checkpoint); prov_file = checkpoint.with_suffix('.json')
+    if not prov_file.exists(): raise FileNotFoundError(f"{prov_file}: the provenance adopt_lease files beside {checkpoint.name} is missing")
+    rec, prov = torch.load(checkpoint, map_location='cpu', weights_only=True), json.loads(prov_file.read_text())
+    config = {k: v for k, v in rec['params'].items() if k in TrainConfig.__dataclass_fields__}
+    if config.get('e_source') not in E_SOURCES: config['e_source'] = TrainConfig.e_source   # a record labels its E pool here; a lease draws from e_pool
+    TrainConfig.from_dict(config)                                                            # a recipe this code can train
+    if recipe_lambdas(config) != prov['lambdas']: raise ValueError(f"{checkpoint} and {prov_file.name} disagree on the λs")
+    hn = {k: v.half() if v.is_floating_point() else v for k, v in rec['hn'].items()}
+    best = prov.get('best_val') or {}
+    return {'arms': {prov.get('trained_as', prov['arm']): dict(
+        hn_config=rec['hn_config'], hn=hn, config=config, epoch=int(rec['epoch']), best_val=float(best.get('total', math.inf)),
+        history=[], lr=float(config['lr']), leases=list(prov['leases']), released=True)}}
 
 
 # %% ../nbs/25_gpu_lease.ipynb #c278ecfb
