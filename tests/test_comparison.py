@@ -17,6 +17,9 @@ COVERS = ['Aaron_Peirsol/Aaron_Peirsol_0001', 'Aaron_Sorkin/Aaron_Sorkin_0001', 
 RUNS = {  # run: (key, method string, psnr, asr of sface / dlib)
     'hn_l1': ('hn-00000001', 'hn(checkpoint=x.pt, sha256=ab, e_image=e.jpg)', 33.0, (0.75, 0.6)),
     'hn_g2': ('hn-00000002', 'hn(checkpoint=x.pt, sha256=ab, e_image=e.jpg, gain=2.0)', 29.0, (0.9, 0.8)),
+    'hn_y1': ('hn-00000003', 'hn(checkpoint=models/y/best.pt, sha256=cd, e_image=e.jpg)', 34.0, (0.7, 0.5)),   # a second checkpoint: its own line
+    'hn_y3': ('hn-00000004', 'hn(checkpoint=models/y/best.pt, sha256=cd, e_image=e.jpg, gain=3.0)', 27.0, (0.95, 0.9)),
+    'hn_z': ('hn-00000005', 'hn(checkpoint=z.pt, sha256=ef, e_image=e.jpg)', 35.0, (0.6, 0.4)),                 # one gain only: a point
     'lgc_e2': ('lgc-00000002', 'lgc(en=sface, eps=2, iters=20, mu=1.0, patches=4, seed=0)', 40.0, (0.5, 0.1)),
     'lgc_e4': ('lgc-00000004', 'lgc(en=sface, eps=4, iters=20, mu=1.0, patches=4, seed=0)', 36.0, (0.9, 0.2)),
     'fawkes': ('fawkes-0000000f', 'fawkes(en=sface, budget=0.017, iters=150, lr=15.0, penalty=1000000000.0, seed=0)', 30.0, (0.8, 0.3)),
@@ -59,7 +62,7 @@ def test_comparison_fake_runs(lfw_data, tmp_path):
     for f in ('quality_vs_asr.png', 'cmc.png', 'examples.png', 'differences.png'): assert (out/f).stat().st_size > 1000
     nb = json.loads((tmp_path/'comparison.ipynb').read_text())
     printed = ''.join(''.join(o.get('text', '')) for c in nb['cells'] for o in c.get('outputs', []))
-    assert "Fig. 14 lines: ['HN (gain sweep)', 'LGC (ε sweep)'] | points: ['fawkes']" in printed
+    assert "Fig. 14 lines: ['HN (gain sweep, x)', 'HN (gain sweep, y)', 'LGC (ε sweep)'] | points: ['hn_z', 'fawkes']" in printed
     assert f"examples: {[c + '.jpg' for c in COVERS]}" in printed
     speed = pd.read_csv(out/'speed.csv')
     assert speed.method.tolist() == ['hn', 'lgc', 'fawkes'] and speed.sec_per_face.isna().tolist() == [True, False, False]
