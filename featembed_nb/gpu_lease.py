@@ -66,7 +66,7 @@ def unpack_images(pack: dict, size: int = 256) -> np.ndarray:
     return np.stack([one(i) for i in range(len(off) - 1)])
 
 # %% ../nbs/25_gpu_lease.ipynb #ae3cd9f1
-PARKED = ('results', 'models', 'nbs')
+PARKED = ('results', 'models', 'nbs', 'featembed_nb/assets')   # the shipped model (11 MB) is not what a lease trains
 _MARK = '# featembed: parked for a GPU lease'
 
 def _git(root, *args) -> str:
@@ -543,7 +543,7 @@ def _log_throughput(info: dict, csv: Path):
     with atomic_path(csv) as tmp: table.to_csv(tmp, index=False)
 
 
-# %% ../nbs/25_gpu_lease.ipynb #555d04ef
+# %% ../nbs/25_gpu_lease.ipynb #d5a7325f
 def warm_start_from_model(checkpoint) -> dict:
     "The next lease's start from a filed model (`hn_<name>.pt` + the `.json` adopt wrote beside it): one arm, as `warm_start_from` gives it."
     checkpoint = Path(checkpoint); prov_file = checkpoint.with_suffix('.json')
