@@ -67,7 +67,7 @@ def test_end_to_end_jpeg_function(tmp_path, grace):
     keep = outside_mask(orig.shape, [f.box for f in reps[0].faces])
     diff = np.abs(prot.astype(int) - orig)
     assert diff[keep].mean() < 1.5 and diff[~keep].mean() > 3            # outside: JPEG re-encoding only
-    f = reps[0].faces[0]              # a fresh E per photo: the shipped model leaves this face near dlib's threshold (0.89-0.92)
+    f = reps[0].faces[0]              # a fresh E per photo: the shipped model leaves this face near dlib's threshold (0.9072 vs 0.9067 in one CI run)
     assert f.cosine_check < 0.95 and f.check_matched == (f.cosine_check >= dlib_threshold())   # the check read the file back
     assert not Image.open(out).getexif()                                  # EXIF and GPS dropped by default
     protect([src], overwrite=True, keep_metadata=True, progress=False, echo=False)

@@ -139,6 +139,7 @@ def test_a_gpu_lease_model_ships_through_package_model(tmp_path):
     card = json.loads(files['hn_default.json'])
     assert card['training'] == prov and card['training']['faces_seen'] == 8 and card['training']['lambdas']['lambda_lpips'] == 4.0
     assert card['source_checkpoint']['epoch'] == 1 and card['image_size'] == 64 and card['fp16_check']['max_diff_grey_levels'] == 0
+    assert card['files']['hn_default.pt']['dtype'] == 'float16'          # fp16 'auto': D moved by 0 grey levels
     shipped = load_hiding_network(tmp_path/'assets'/'hn_default.pt')
     assert shipped.params['arm'] == 'gpu_lpips4' and shipped.image_size == 64
     # what the repository's stage reads: params.yaml's package_model names a checkpoint, its evaluation run and provenance
