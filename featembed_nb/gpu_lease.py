@@ -256,7 +256,7 @@ def warm_start_from(folder, arms=None) -> dict:
 
 def _arm_lease(lease: dict, arm: dict) -> dict:
     "What one lease did for one arm (the provenance's rows)."
-    return dict(started=lease['started'], device=lease['device'], arms_in_lease=lease['n_arms'], complete=lease['complete'], epochs=arm['epochs'],
+    return dict(started=lease['started'], device=lease['device'], precision=lease.get('precision'), arms_in_lease=lease['n_arms'], complete=lease['complete'], epochs=arm['epochs'],
                 steps=arm['steps'], samples=arm['samples'], train_s=arm['train_s'], lease_total_s=lease['total_s'])
 
 def _grid(covers, ds) -> Image.Image:
@@ -318,10 +318,10 @@ def continued_best_val(warm: dict, cfg: TrainConfig) -> float:
 class LeaseArm:
     "One model a lease trains: its config, `GPUTrainer`, warm-up and best epoch so far."
     def __init__(self, name: str, cfg: TrainConfig, pools, en, loss, e_pool: str, warm: dict | None = None, warmup_steps: int = 0,
-                 hold_until_far: float = 0.0):
+                 hold_until_far: float = 0.0, cpu_bf16: bool = False):
         if not ARM_NAME.fullmatch(name): raise ValueError(f"arm name {name!r}: lower-case letters, digits and _ only")
         self.name, self.cfg, self.e_pool, self.leases = name, cfg, e_pool, []
-        self.t = GPUTrainer(cfg, *pools, en=en, loss=loss, hold_until_far=hold_until_far)
+        self.t = GPUTrainer(cfg, *pools, en=en, loss=loss, hold_until_far=hold_until_far, cpu_bf16=cpu_bf16)
         self.warmup = 0
         if warm is not None:
             if warm['hn_config'] != self.t.hn.config: raise ValueError(f"start.pt {name}: HN config {warm['hn_config']} != {self.t.hn.config}")
@@ -374,8 +374,8 @@ def continued_arm_specs(train_params: dict, profile: str, overrides: dict | None
 def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrides: dict | None = None, device: str = 'cuda',
                 e_pool: str = 'both', bench_batches=(), warmup_steps: int = 200, reserve_s: float = 40.0, params_file='params.yaml',
                 max_epochs: int = 0, arms: dict | None = None, profile_steps: int = 0,
-                hold_until_far: float | None = None) -> dict:
-    "Train every arm in turn, an epoch each, for `minutes` (see the notebook); writes records, lease.json, grid.png (and the state of a single arm) to `out`.\n\n    `arms` (name: overrides): by default the arms the bundle continues, else params.yaml's `gpu_lease.arms`, else one arm, the profile."
+                hold_until_far: float | None = None, cpu_bf16: bool = False) -> dict:
+    "Train every arm in turn, an epoch each, for `minutes` (see the notebook); writes records, lease.json, grid.png (and the state of a single arm) to `out`.\n\n    `arms` (name: overrides): by default the arms the bundle continues, else params.yaml's `gpu_lease.arms`, else one arm, the profile.\n    `cpu_bf16`: on the CPU, train under bf16 autocast as a GPU does (`GPUTrainer`); lease.json records the `precision`."
     t_start = time.monotonic(); deadline = t_start + 60 * minutes
     bundle, out = Path(bundle), Path(out); out.mkdir(parents=True, exist_ok=True)
     manifest = json.loads((bundle/'bundle.json').read_text())
@@ -420,7 +420,7 @@ def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrid
         del probe
         print('step profile (ms per step): ' + ', '.join(f"{r['op']} {r['self_ms_per_step']:.1f}" for r in profile_rows[:8]), flush=True)
         if device.startswith('cuda'): torch.cuda.empty_cache()
-    lease_arms = [LeaseArm(name, cfg, pools, en, losses[name], e_pool, start.get(name), warmup_steps, hold_until_far) for name, cfg in cfgs.items()]
+    lease_arms = [LeaseArm(name, cfg, pools, en, losses[name], e_pool, start.get(name), warmup_steps, hold_until_far, cpu_bf16) for name, cfg in cfgs.items()]
     check_t = lease_arms[0].t
     n_val = min(8, len(check_t.val_pool))
     check = check_t.val_pool.images[:n_val].float().div(255), check_t.e_pool.features[check_t.val_e[:n_val]]
@@ -451,6 +451,7 @@ def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrid
         with atomic_path(out/'grid.png') as tmp: _grid(check[0].to(ds[0].device), ds).save(tmp, format='png')
         lease = dict(started=time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(time.time() - (time.monotonic() - t_start))),
                      device=torch.cuda.get_device_name() if device.startswith('cuda') else device, torch=torch.__version__,
+                     precision=str(check_t.amp_dtype).removeprefix('torch.') if check_t.use_amp else 'float32',
                      n_arms=len(lease_arms), rounds=rounds, complete=final and error is None, error=error, prep_s=prep_s,
                      train_s=time.monotonic() - t_loop, total_s=time.monotonic() - t_start, bench_faces_per_s=throughput, step_profile=profile_rows,
                      bundle=dict((k, manifest[k]) for k in ('covers', 'val', 'synthetic', 'commit', 'built')))

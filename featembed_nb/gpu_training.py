@@ -63,10 +63,11 @@ def pool_thetas(pool: Pool, template, crop_size: int) -> torch.Tensor:
                         crop_theta(mirror_landmarks(pool.landmarks, s), template, s, crop_size)], 1)
 
 class GPUTrainer(Trainer):
-    "`Trainer` with precomputed alignment, one VGG pass for perc + lpips, channels-last HN and bf16 autocast.\n\n    `hold_until_far` > 0: training steps leave `held` terms out until the mean far of the last `window` steps is below it."
+    "`Trainer` with precomputed alignment, one VGG pass for perc + lpips, channels-last HN and bf16 autocast.\n\n    `hold_until_far` > 0: training steps leave `held` terms out until the mean far of the last `window` steps is below it.\n    `cpu_bf16`: bf16 autocast on the CPU as well (off by default: see above)."
     def __init__(self, cfg: TrainConfig, train: Pool, val: Pool, e_pool: Pool, en=None, loss=None, hold_until_far: float = 0.0,
-                 held: tuple = ('near', 'perc', 'lpips'), window: int = 20):
+                 held: tuple = ('near', 'perc', 'lpips'), window: int = 20, cpu_bf16: bool = False):
         super().__init__(cfg, train, val, e_pool, en, loss)
+        if cpu_bf16 and cfg.amp and self.device.type == 'cpu': self.use_amp, self.amp_dtype = True, torch.bfloat16
         self.hold_until_far, self.held, self.window = hold_until_far, tuple(held), window
         self.released, self.recent_far = not hold_until_far, []
         self.memory_format = torch.channels_last if self.device.type == 'cuda' else torch.contiguous_format
