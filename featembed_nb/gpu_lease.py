@@ -27,12 +27,12 @@ from .gpu_training import GPUTrainer, save_parts, load_parts
 
 # %% auto #0
 __all__ = ['PARKED', 'BUNDLE_SITE', 'TRAVEL_LIMIT', 'E_POOL_LABEL', 'ARM_NAME', 'OUT_FILES', 'OUT_BYTES', 'STATE_PART_MB',
-           'MACHINE_FIELDS', 'SHIPPING_TARGETS', 'SHIPPED_E', 'quantize_int8', 'dequantize_int8', 'pack_files',
-           'unpack_images', 'sent_files', 'travel_bytes', 'park_tree', 'unpark_tree', 'sface_threshold', 'build_bundle',
-           'bundle_recognizer', 'bundle_vgg', 'bundle_loss', 'bundle_pools', 'warm_start_from', 'compact_state',
-           'faces_per_second', 'step_profile', 'recipe_lambdas', 'continued_best_val', 'LeaseArm', 'lease_arm_specs',
-           'continued_arm_specs', 'lease_train', 'load_hiding_network_from', 'adopt_lease', 'warm_start_from_model',
-           'shipping_check', 'evaluate_run_line', 'add_evaluate_runs']
+           'MACHINE_FIELDS', 'SHIPPING_TARGETS', 'SHIPPED_E', 'LEASE_RUNS_HEADER', 'quantize_int8', 'dequantize_int8',
+           'pack_files', 'unpack_images', 'sent_files', 'travel_bytes', 'park_tree', 'unpark_tree', 'sface_threshold',
+           'build_bundle', 'bundle_recognizer', 'bundle_vgg', 'bundle_loss', 'bundle_pools', 'warm_start_from',
+           'compact_state', 'faces_per_second', 'step_profile', 'recipe_lambdas', 'continued_best_val', 'LeaseArm',
+           'lease_arm_specs', 'continued_arm_specs', 'lease_train', 'load_hiding_network_from', 'adopt_lease',
+           'warm_start_from_model', 'shipping_check', 'evaluate_run_line', 'add_evaluate_runs']
 
 # %% ../nbs/25_gpu_lease.ipynb #e7cb9010
 def quantize_int8(state: dict) -> dict:
@@ -582,6 +582,8 @@ def evaluate_run_line(arm: str, models='models/gpu', e_image: str = SHIPPED_E) -
     return (f"    hn_{arm}: {{deidentifier: hn, params: '{{\"checkpoint\": \"{ck}\", \"e_image\": \"{e_image}\"}}', "
             f"white_box: auto, protocol: full, uses: {ck}}}\n")
 
+LEASE_RUNS_HEADER = '    # GPU lease arms (nbs/25_gpu_lease.ipynb, models/gpu/hn_<arm>.json: how they were trained)\n'
+
 def add_evaluate_runs(arms, params_file='params.yaml', after: str = 'hn_offline_v1', models='models/gpu') -> list[str]:
     "Insert an evaluate run per arm (absent ones) after the run `after` in `params_file`, as text; returns the runs added."
     path = repo_path(params_file); lines = path.read_text().splitlines(keepends=True)
@@ -594,7 +596,9 @@ def add_evaluate_runs(arms, params_file='params.yaml', after: str = 'hn_offline_
     start = next(i for i, l in enumerate(lines) if l.strip().startswith(f'{after}:'))
     end = start + 1
     while end < len(lines) and lines[end].startswith('      '): end += 1      # the run's continuation lines
-    block = ['    # GPU lease arms (nbs/25_gpu_lease.ipynb, models/gpu/hn_<arm>.json: how they were trained)\n'] + [evaluate_run_line(a, models) for a in new]
+    has_header = end < len(lines) and lines[end] == LEASE_RUNS_HEADER       # once: later arms go under it
+    block = ([] if has_header else [LEASE_RUNS_HEADER]) + [evaluate_run_line(a, models) for a in new]
+    end += has_header
     text = ''.join(lines[:end] + block + lines[end:])
     assert all(f'hn_{a}' in yaml.safe_load(text)['evaluate']['runs'] for a in new)
     with atomic_path(path) as tmp: Path(tmp).write_text(text)
