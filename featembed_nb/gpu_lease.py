@@ -462,6 +462,8 @@ def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrid
     try:
         while not max_epochs or rounds < max_epochs:
             if deadline - time.monotonic() < (round_s or 0) + reserve_s: break
+            if (out/'STOP').exists():      # `touch OUT/STOP`: end after the running round, as if the time were up
+                (out/'STOP').unlink(); print(f"{out/'STOP'}: stopping after {rounds} rounds", flush=True); break
             r0 = time.monotonic()
             for arm in lease_arms: arm.epoch()
             rounds += 1; write_out(final=False)
@@ -532,7 +534,7 @@ def adopt_lease(folder, models='models/gpu', results='results/gpu', runs='cache/
 def _log_throughput(info: dict, csv: Path):
     "Append a lease's measured faces per second (the timed batch sizes, then each arm's training epochs) to `csv`."
     lease = info['lease']
-    common = dict(started=lease['started'], device=lease['device'], torch=lease['torch'], arms_in_lease=lease['n_arms'])
+    common = dict(started=lease['started'], device=lease['device'], precision=lease.get('precision'), torch=lease['torch'], arms_in_lease=lease['n_arms'])
     rows = [dict(common, measure='bench', arm='', image_size='', batch_size=int(bs), faces_per_s=round(v, 1) if v else None)
             for bs, v in lease['bench_faces_per_s'].items()]
     for name, a in info['arms'].items():
