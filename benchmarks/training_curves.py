@@ -6,17 +6,20 @@ MODEL_JSON is the model's card (`models/gpu/hn_<arm>.json`: its `leases` give th
 lease record (`results/gpu/**/lease_*.json`) holding the arm's `history`. A later lease overrides an earlier one's epoch
 (a resumed lease repeats the epochs it restarted from). Writes OUT.csv (one row per epoch) and OUT.png (near, far,
 ASR and LPIPS on the validation covers). near = 1 − cos(f(E), f(D)), far = cos(f(C), f(D)) on the lease's EN (SFace);
-D is matched to E's person only when near < 1 − threshold (SFace: 1 − 0.335 = 0.665).
+D is matched to E's person only when near < 1 − SFace's LFW threshold (`results/recognizers.csv`: 1 − 0.335 = 0.665).
 
 results/gpu/cpu/near_far_curves.{csv,png} came from the shipped model's lineage (2026-12-02, see README "Does D take
 E's identity?").
 """
-import argparse, json
+import argparse, json, sys
 from pathlib import Path
 import pandas as pd
 import matplotlib
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from featembed_nb.protocols import stage_threshold
 
 COLUMNS = ('val_near', 'val_far', 'val_asr', 'val_lpips', 'val_psnr')
 
@@ -46,8 +49,8 @@ def curves(card_path, leases, arm: str = 'gpu') -> pd.DataFrame:
     history['faces_seen'] = history.epoch.map(lambda e: sum(per[k] for k in per if k <= e)).astype(int)
     return history[['epoch', 'faces_seen', *[c for c in COLUMNS if c in history]]]
 
-def plot(table: pd.DataFrame, out: Path, title: str, near_match: float = 1 - 0.335, marks=()):
-    "Near and far (left) and ASR and LPIPS (right) against the faces seen; `marks`: (faces, label) of recipe changes."
+def plot(table: pd.DataFrame, out: Path, title: str, near_match: float, marks=()):
+    "Near and far (left) and ASR and LPIPS (right) against the faces seen; `near_match`: 1 − the EN's LFW threshold;\n    `marks`: (faces, label) of recipe changes."
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4))
     for ax in (a, b):
         for faces, label in marks:
@@ -73,6 +76,7 @@ if __name__ == '__main__':
     table = curves(a.card, a.leases, a.arm)
     out = Path(a.out); out.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(out.with_suffix('.csv'), index=False, float_format='%.4f')
+    near_match = 1 - stage_threshold('sface', ROOT/'results'/'recognizers.csv')[0]   # the recognizers stage's LFW threshold
     plot(table, out.with_suffix('.png'), f"{Path(a.card).stem}: validation covers (CelebA, 256 px), EN = SFace, {int(table.faces_seen.iloc[-1]):,} faces",
-         marks=[(int(m.split(':', 1)[0]), m.split(':', 1)[1]) for m in a.mark])
+         near_match, marks=[(int(m.split(':', 1)[0]), m.split(':', 1)[1]) for m in a.mark])
     print(table.to_string(index=False, float_format=lambda v: f'{v:.3f}'))

@@ -24,7 +24,7 @@ def test_curves_merge_and_count_faces(lineage, tmp_path):
     assert t.epoch.tolist() == [1, 2, 3, 4, 5]
     assert t.faces_seen.tolist() == [400, 800, 900, 1100, 1300]
     assert t.val_near.tolist() == [0.9, 0.9, 0.8, 0.8, 0.8]      # the later lease's epoch 3
-    tc.plot(t, tmp_path/'c.png', 'test', marks=[(800, 'change')])
+    tc.plot(t, tmp_path/'c.png', 'test', 0.665, marks=[(800, 'change')])
     assert (tmp_path/'c.png').stat().st_size > 1000
 
 def test_curves_refuse_epochs_the_card_does_not_cover(lineage):
