@@ -4,12 +4,13 @@
 
 # %% ../nbs/24_gpu_training.ipynb #ebaa4c70
 from __future__ import annotations
-import io, json
+import io, json, math
 from pathlib import Path
 import lpips
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torchvision.transforms.v2 import functional as TF
 from .geometry import similarity_to_template, _pixel_to_norm
 from .imagenet import load_lpips
 from .losses import rec_loss, near_loss, far_loss
@@ -17,8 +18,8 @@ from .training import Trainer, TrainConfig, Pool, batch_images, mirror_landmarks
 from .files import atomic_path, write_text, sha256_hex
 
 # %% auto #0
-__all__ = ['crop_theta', 'align_with_theta', 'VGGAppearanceLoss', 'stripe_ratio', 'pool_thetas', 'GPUTrainer', 'save_parts',
-           'load_parts']
+__all__ = ['crop_theta', 'align_with_theta', 'VGGAppearanceLoss', 'stripe_ratio', 'en_view', 'pool_thetas', 'GPUTrainer',
+           'save_parts', 'load_parts']
 
 # %% ../nbs/24_gpu_training.ipynb #194e03aa
 def crop_theta(landmarks, template, image_size: int, crop_size: int) -> torch.Tensor:
@@ -55,6 +56,21 @@ def stripe_ratio(d: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
     down = (r[..., 1:, :] - r[..., :-1, :]).square().flatten(1).mean(1)
     return across / down.clamp_min(1e-12)
 
+# %% ../nbs/24_gpu_training.ipynb #634c20e3
+def en_view(d: torch.Tensor, theta: torch.Tensor, blur: float = 0.0, jitter: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
+    "(D, crop matrices) as EN sees them in a training step: blurred by σ ~ U(0, `blur`) px, crops shifted and zoomed by up to ±`jitter`."
+    if blur > 0:
+        sigma = float(torch.rand(())) * blur
+        if sigma >= 0.2:                                  # below, a 3-tap kernel is the identity to ~1e-5
+            k = 2 * math.ceil(3 * sigma) + 1
+            d = TF.gaussian_blur(d, [k, k], [sigma, sigma])
+    if jitter > 0:
+        u = (torch.rand(len(theta), 3, device=theta.device) * 2 - 1) * jitter
+        a = theta[:, :, :2]
+        shift = (a @ (2 * u[:, 1:, None])).squeeze(-1)  # crop units (its width is 2 in normalised coordinates) into image units
+        theta = torch.cat([a * (1 + u[:, :1, None]), (theta[:, :, 2] + shift)[:, :, None]], 2)
+    return d, theta
+
 # %% ../nbs/24_gpu_training.ipynb #bd108e0c
 def pool_thetas(pool: Pool, template, crop_size: int) -> torch.Tensor:
     "N×2×2×3 crop matrices of a pool's covers: [:, 0] as they are, [:, 1] mirrored."
@@ -64,6 +80,7 @@ def pool_thetas(pool: Pool, template, crop_size: int) -> torch.Tensor:
 
 class GPUTrainer(Trainer):
     "`Trainer` with precomputed alignment, one VGG pass for perc + lpips, channels-last HN and bf16 autocast.\n\n    `hold_until_far` > 0: training steps leave `held` terms out until the mean far of the last `window` steps is below it.\n    `cpu_bf16`: bf16 autocast on the CPU as well (off by default: see above)."
+    en_views = True
     def __init__(self, cfg: TrainConfig, train: Pool, val: Pool, e_pool: Pool, en=None, loss=None, hold_until_far: float = 0.0,
                  held: tuple = ('near', 'perc', 'lpips'), window: int = 20, cpu_bf16: bool = False):
         super().__init__(cfg, train, val, e_pool, en, loss)
@@ -78,15 +95,16 @@ class GPUTrainer(Trainer):
         self.shared_vgg = (VGGAppearanceLoss(lp.model) if self.loss.perc is not None and lp is not None
                            and cfg.lpips_net == 'vgg' else None)
 
-    def terms(self, pool: Pool, idx, flip_c, f_e, gated: bool = False):
-        "(total, terms, D) for covers `pool[idx]` (mirrored where `flip_c`) hiding `f_e`; `gated`: held terms weigh 0 until released."
+    def terms(self, pool: Pool, idx, flip_c, f_e, gated: bool = False, augment: bool = False):
+        "(total, terms, D) for covers `pool[idx]` (mirrored where `flip_c`) hiding `f_e`; `gated`: held terms weigh 0 until released;\n        `augment`: EN sees `en_view` of D (the config's `en_blur`, `en_jitter`)."
         c, _, f_c = batch_images(pool, idx, flip_c)
         c = c.contiguous(memory_format=self.memory_format)
         theta = self.thetas[id(pool)][idx, flip_c.long()]
         lam, loss = self.loss.lambdas, self.loss
         with self._autocast():
             d = self.hn(c, f_e)
-            f_d = self.en.features(align_with_theta(d, theta, self.en.crop_size))
+            d_en, theta_en = en_view(d, theta, self.cfg.en_blur, self.cfg.en_jitter) if augment else (d, theta)
+            f_d = self.en.features(align_with_theta(d_en, theta_en, self.en.crop_size))
             terms = {'rec': rec_loss(c, d.float())}
             if self.shared_vgg is not None: terms['perc'], terms['lpips'] = self.shared_vgg(c, d)
             else:
@@ -102,7 +120,7 @@ class GPUTrainer(Trainer):
         "One optimiser step; the terms come back with one synchronisation."
         self.hn.train()
         f_e = torch.where(flip_e[:, None], self.e_pool.features_mirror[e_idx], self.e_pool.features[e_idx])
-        total, terms, _ = self.terms(self.train_pool, idx, flip_c, f_e, gated=True)
+        total, terms, _ = self.terms(self.train_pool, idx, flip_c, f_e, gated=True, augment=True)
         self.opt.zero_grad(set_to_none=True)
         self.scaler.scale(total).backward()
         self.scaler.step(self.opt); self.scaler.update()

@@ -64,6 +64,8 @@ class TrainConfig:
     device: str = 'cpu'
     amp: bool = True
     num_threads: int = 0
+    en_blur: float = 0.0
+    en_jitter: float = 0.0
 
     @classmethod
     def from_dict(cls, d: dict) -> 'TrainConfig':
@@ -230,6 +232,7 @@ def _np_state_in(st):
 
 class Trainer:
     "HN training on cached pools; `fit(epochs)` runs epochs, `save`/`load` checkpoint everything."
+    en_views = False      # EN sees D as it is (`en_blur`, `en_jitter`: see GPUTrainer)
     def __init__(self, cfg: TrainConfig, train: Pool, val: Pool, e_pool: Pool, en=None, loss: HidingLoss | None = None):
         self.cfg, self.train_pool, self.val_pool, self.e_pool = cfg, train, val, e_pool
         self.device = torch.device(cfg.device)
@@ -239,6 +242,8 @@ class Trainer:
         torch.manual_seed(cfg.seed); np.random.seed(cfg.seed); random.seed(cfg.seed)
         self.en = en or get_recognizer(cfg.en, self.device)
         for p in getattr(self.en, 'net', nn.Module()).parameters(): p.requires_grad_(False)
+        if (cfg.en_blur or cfg.en_jitter) and not self.en_views:
+            raise ValueError(f"en_blur/en_jitter need a trainer that shows EN random views of D (GPUTrainer); {type(self).__name__} does not")
         self.hn = HidingNetwork(**cfg.hn_kwargs(train.features.shape[1])).to(self.device)
         self.loss = loss or HidingLoss(cfg.lambdas, self.device, lpips_net=cfg.lpips_net)
         self.opt = torch.optim.Adam(self.hn.parameters(), lr=cfg.lr)
@@ -354,8 +359,8 @@ RESUME_FREE = ('epochs', 'device', 'num_threads', 'amp', 'asr_threshold')
 
 def changed_params(checkpoint, cfg: TrainConfig) -> list[str]:
     "Parameters (other than `RESUME_FREE`) whose value in `checkpoint` differs from `cfg`."
-    old = torch.load(checkpoint, map_location='cpu', weights_only=True)['params']
-    return sorted(k for k, v in asdict(cfg).items() if k not in RESUME_FREE and old.get(k) != v)
+    old = {**asdict(TrainConfig()), **torch.load(checkpoint, map_location='cpu', weights_only=True)['params']}   # fields added since: their defaults
+    return sorted(k for k, v in asdict(cfg).items() if k not in RESUME_FREE and old[k] != v)
 
 def train(cfg: TrainConfig, pools, model_dir, results_dir, resume: bool = True, trainer: Trainer | None = None) -> Trainer:
     "Train HN for `cfg.epochs` epochs (resuming from `model_dir/last.pt`), writing checkpoints and metrics."
