@@ -30,6 +30,13 @@ def lowpass_change(c: np.ndarray, d: np.ndarray, sigma: float) -> np.ndarray:
     r = gaussian(d.astype(np.float32) - c.astype(np.float32), sigma=sigma, channel_axis=-1, preserve_range=True)
     return np.clip(np.rint(c + r), 0, 255).astype(np.uint8)
 
+def residual_caption(runs, per_fold: int, n_pairs: int) -> str:
+    "The table's caption: what was low-passed, on which pairs, and which evaluation run each model label is."
+    return (f"ASR after low-passing D - C (sigma px at 256 px; 0 = D as rendered), first {per_fold} genuine LFW pairs per fold "
+            f"({n_pairs}), against clean I2 at each recogniser's LFW threshold (results/recognizers.csv; SFace is the models' "
+            f"white-box EN); mean_abs_change = mean |D' - C| in grey levels. Models (label = results folder:evaluation run, "
+            f"whose metrics.json gives the checkpoint and E): {', '.join(runs)}.")
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('out'); ap.add_argument('runs', nargs='+', help='LABEL=RESULTS_DIR:RUN')
@@ -67,7 +74,7 @@ def main():
                 print(rows[-1], flush=True)
     t = pd.DataFrame(rows)
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    write_table(t, out, 'residual_lowpass', caption=f"ASR after low-passing D - C (sigma px at 256 px; 0 = D as rendered), first {a.per_fold} genuine LFW pairs per fold ({len(genuine)}), against clean I2 at each recogniser's LFW threshold; mean_abs_change = mean |D' - C| in grey levels.")
+    write_table(t, out, 'residual_lowpass', caption=residual_caption(a.runs, a.per_fold, len(genuine)))
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
     fig, axes = plt.subplots(1, len(t.recognizer.unique()), figsize=(4 * len(t.recognizer.unique()), 3.2), sharey=True)
     for ax, (n, g) in zip(np.atleast_1d(axes), t.groupby('recognizer', sort=False)):

@@ -6,7 +6,7 @@
 #
 # Each NAME is a folder cache/model_eval/NAME that eval_model.sh wrote (its D come from cache/model_eval/renders);
 # all must share its protocol. Pairs: the first 30 genuine pairs per fold (300; the robustness stage's). Recognisers
-# sface* (white box), mobilefacenet, dlib; the face_recognition client is skipped (TRANSFORMS as below). Writes
+# sface* (white box), mobilefacenet, dlib; the face_recognition client is skipped; TRANSFORMS=... picks transforms. Writes
 # OUT/{table.csv,table.md,...}; ~3 min a model on 2 cores once the LFW embeddings are cached.
 set -euo pipefail
 cd "$(dirname "$0")/.."
