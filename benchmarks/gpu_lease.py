@@ -11,6 +11,7 @@ tree, make the device call, `unpark`; there: `train`. Run from the repo root.
     python benchmarks/gpu_lease.py size                   # bytes that would travel now
     python benchmarks/gpu_lease.py add-runs ARM [ARM ...] # full-protocol evaluate runs hn_<arm> in params.yaml, then: dvc repro evaluate@hn_<arm>
     python benchmarks/gpu_lease.py check RUN [RUN ...]    # an evaluation against issue 13's shipping targets
+    python benchmarks/gpu_lease.py ship RUN               # make hn_<arm> protect's model in params.yaml + dvc.yaml, then: dvc repro
 """
 import argparse, json, sys
 from pathlib import Path
@@ -32,6 +33,7 @@ def main(argv=None):
     s = sub.add_parser('size'); s.add_argument('--carry', nargs='*', default=['cache/gpu_bundle'])
     r = sub.add_parser('add-runs', help="evaluate runs for adopted arms"); r.add_argument('arms', nargs='+')
     c = sub.add_parser('check', help="evaluations against the shipping targets"); c.add_argument('runs', nargs='+')
+    h = sub.add_parser('ship', help="make a filed model protect's default: every params.yaml/dvc.yaml entry about the shipped model"); h.add_argument('run')
     t = sub.add_parser('train', help='on the GPU machine')
     t.add_argument('--bundle', default='cache/gpu_bundle'); t.add_argument('--out', required=True)
     t.add_argument('--minutes', type=float, default=8.0); t.add_argument('--profile', default='gpu')
@@ -60,6 +62,9 @@ def main(argv=None):
         for run in a.runs:
             t = shipping_check(json.loads((results_dir()/'eval'/run/'metrics.json').read_text()))
             print(f"{run}: {'meets' if t.met.all() else 'misses'} the shipping targets\n{t.to_string(index=False)}\n")
+    elif a.cmd == 'ship':
+        from featembed_nb.shipping import ship_model
+        print(f"{a.run} ships: params.yaml and dvc.yaml name it; run: dvc repro" if ship_model(a.run) else f"{a.run} ships already")
     else:
         bench = tuple(int(x) for x in a.bench.split(',') if x)
         out = lease_train(a.bundle, a.out, a.minutes, a.profile, json.loads(a.overrides), a.device, a.e_pool, bench, a.warmup_steps,

@@ -71,3 +71,20 @@ def test_fresh_checkout_is_up_to_date():
     stale = set(json.loads(r.stdout or '{}'))
     assert not stale - set(KNOWN_STALE), f'stages out of date (rerun them, or record why here): {sorted(stale - set(KNOWN_STALE))}'
     assert not set(KNOWN_STALE) - stale, f'up to date again, drop them from KNOWN_STALE: {sorted(set(KNOWN_STALE) - stale)}'
+
+def notebook_defaults(path) -> dict:
+    "The parameters cell of notebook `path`, executed."
+    cell = next(c for c in json.loads((ROOT/path).read_text())['cells'] if 'parameters' in c['metadata'].get('tags', []))
+    ns = {}; exec(''.join(cell['source']), ns)
+    return {k: v for k, v in ns.items() if not k.startswith('__')}
+
+def test_every_stage_names_the_shipped_model():
+    """Shipping a model (package_model) means every stage about "the shipped model" reads it: its full-protocol, E1 and
+    comparison runs, the summary/client/robustness tables, individuality@shipped, the claims, report.ipynb's defaults."""
+    import yaml
+    from featembed_nb.shipping import shipped_mismatches
+    params = yaml.safe_load((ROOT/'params.yaml').read_text())
+    report = {k: v for k, v in notebook_defaults('nbs/experiments/report.ipynb').items() if k in params['report']}
+    assert set(report) == set(params['report']), 'report.ipynb lacks a parameter of params.yaml report'
+    assert not (bad := shipped_mismatches(params, report)), f"package_model ships {params['package_model']['run']}, but: {bad} (benchmarks/gpu_lease.py ship moves them all)"
+    assert shipped_mismatches(params, {**report, 'claims_hn': 'hn_old_g1'}) == [f"report.ipynb defaults claims_hn = 'hn_old_g1', params.yaml report.claims_hn = {params['report']['claims_hn']!r}"]
