@@ -24,6 +24,7 @@ def shipped_label(run: str) -> str:
 
 # %% ../nbs/26_shipping.ipynb #8dd7f202
 def _run(runs: dict, key: str, ckpt: str, e_image=None, gain=None, protocol=None) -> str | None:
+    "What is wrong with evaluate run `key` as a run of the HN `ckpt` (the given fields), or None."
     if key not in runs: return f'evaluate.runs has no {key}'
     r, p = runs[key], json.loads(runs[key]['params'])
     want = dict(checkpoint=ckpt, e_image=e_image, gain=gain, protocol=protocol, uses=ckpt)
@@ -35,17 +36,17 @@ def shipped_mismatches(params: dict, report_defaults: dict | None = None) -> lis
     "Every place of `params` (params.yaml) and of report.ipynb's non-empty `report_defaults` that does not name package_model's model."
     runs, ckpt, run = params['evaluate']['runs'], params['package_model']['checkpoint'], params['package_model']['run']
     e_shipped = json.loads(runs[run]['params']).get('e_image') if run in runs else None
-    label, json_of = params['report']['claims_robust_hn'], lambda s: json.loads(s)
+    label = params['report']['claims_robust_hn']
     out = [_run(runs, run, ckpt, protocol='full'), _run(runs, f'{run}_e1', ckpt, params['experiments']['real_e1'], protocol='exp')]
     out += [_run(runs, f'compare_{run}_g{s}', ckpt, e_shipped, g, 'compare') for s, g in COMPARE_GAINS.items()]
     out += [f'summary.runs lacks {run}' if run not in params['summary']['runs'].split(',') else None,
-            f'client.runs lacks eval/{run}' if f'eval/{run}' not in json_of(params['client']['runs']).values() else None,
-            f'robustness.runs lacks eval/{run}' if f'eval/{run}' not in json_of(params['robustness']['runs']).values() else None,
+            f'client.runs lacks eval/{run}' if f'eval/{run}' not in json.loads(params['client']['runs']).values() else None,
+            f'robustness.runs lacks eval/{run}' if f'eval/{run}' not in json.loads(params['robustness']['runs']).values() else None,
             f'individuality.shipped.run is not eval/{run}_e1' if params['individuality']['shipped']['run'] != f'eval/{run}_e1' else None,
             f'individuality.shipped.model does not name {run}' if run not in params['individuality']['shipped']['model'] else None,
             f'report.claims_hn is not {run}_g1' if params['report']['claims_hn'] != f'{run}_g1' else None,
             f'compare.robustness_runs[{label!r}] is not eval/compare_{run}_g1'
-            if json_of(params['compare']['robustness_runs']).get(label) != f'eval/compare_{run}_g1' else None]
+            if json.loads(params['compare']['robustness_runs']).get(label) != f'eval/compare_{run}_g1' else None]
     out += [f'report.ipynb defaults {k} = {v!r}, params.yaml report.{k} = {params["report"][k]!r}'
             for k, v in (report_defaults or {}).items() if v and v != params['report'][k]]
     return [m for m in out if m]
