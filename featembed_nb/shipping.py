@@ -100,11 +100,10 @@ def _ship_params(text: str, run: str, ckpt: str, provenance: str, model: str, si
         todo = [line for key, line in block if key not in runs and not (key is None and f'compare_{run}_g1' in runs)]
         i, j = _block(lines, f'{after}:', '    ')
         lines[j:j] = todo
-    _set_value(lines, _block(lines, 'package_model:'), 'checkpoint', ckpt)
-    i = next(i for i in range(*_block(lines, 'package_model:')) if lines[i].startswith('  checkpoint:'))
+    b = _block(lines, 'package_model:')
+    for key, value in (('checkpoint', ckpt), ('run', run), ('provenance', provenance)): _set_value(lines, b, key, value)
+    i = next(i for i in range(*b) if lines[i].startswith('  checkpoint:'))
     lines[i] = re.sub(r'# since (\S+) \(', rf'# since {since} (\1: {old}, ', lines[i])   # its history: since <date> (<date>: <run>, ...)
-    _set_value(lines, _block(lines, 'package_model:'), 'run', run)
-    _set_value(lines, _block(lines, 'package_model:'), 'provenance', provenance)
     b = _block(lines, 'summary:')
     if run not in params['summary']['runs'].split(','): _set_value(lines, b, 'runs', params['summary']['runs'] + f',{run}')
     _add_to_json(lines, _block(lines, 'client:'), 'runs', label, f'eval/{run}')
