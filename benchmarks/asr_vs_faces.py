@@ -49,6 +49,9 @@ def plot(rows: pd.DataFrame, out: Path, since_faces: int | None):
         for f, m in zip(rows.faces, rows.model): ax.annotate(m, (f, ax.get_ylim()[0]), fontsize=6, rotation=90, va='bottom', ha='right')
     a.set(xlabel='faces seen', ylabel='ASR (%)', title='ASR, 300 LFW genuine pairs'); a.legend(fontsize=7)
     b.set(xlabel='faces seen', ylabel='LPIPS(alex)', title='image change'); b.legend(fontsize=7)
+    fig.suptitle('results/gpu/cpu/eval_exp.csv (benchmarks/eval_model.sh, exp protocol): 300 LFW genuine pairs, E = the shipped '
+                 'StyleGAN2 face, gain 1;\n'
+                 'sface* = white box (the EN), mobilefacenet and dlib black boxes; profile gpu', fontsize=8)
     fig.tight_layout(); fig.savefig(out, dpi=120); plt.close(fig)
 
 if __name__ == '__main__':
