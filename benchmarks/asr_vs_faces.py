@@ -1,15 +1,18 @@
 """Does black-box ASR still grow with the faces a model has seen? One lineage's evaluations on the same LFW subset.
 
     python benchmarks/asr_vs_faces.py MODEL [MODEL ...] --out results/gpu/cpu/asr_vs_faces [--since MODEL]
+    python benchmarks/asr_vs_faces.py --add NAME "WHAT (N faces ...)"   # after benchmarks/eval_model.sh NAME CKPT exp gpu
 
 Each MODEL is a row of results/gpu/cpu/eval_exp.csv (`benchmarks/eval_model.sh NAME CKPT exp gpu`: 300 LFW genuine pairs,
-first 30 per fold, 200 people, E = the shipped model's StyleGAN2 face); the faces it had seen are read from its `what`
+first 30 per fold, 200 people, E = the shipped model's StyleGAN2 face; `--add` appends its row from
+cache/model_eval/NAME/metrics.json); the faces it had seen are read from its `what`
 ("... (18,000 faces ..."), so list the models of one lineage in training order. Writes OUT.csv and OUT.png (ASR of
 each recogniser and the client, and LPIPS(alex), against faces seen) and prints, for the models from `--since` on (one
 recipe), the least-squares slope of each black-box ASR in points per 1,000 faces and the faces at which that straight
 line would reach 90%: a planning figure, not a prediction.
 """
-import argparse, re, sys
+import argparse, csv, json, re, sys
+from decimal import Decimal, ROUND_HALF_UP
 from pathlib import Path
 import numpy as np, pandas as pd
 import matplotlib
@@ -23,12 +26,32 @@ TARGET = 0.90
 def lineage(table: pd.DataFrame, models) -> pd.DataFrame:
     "The rows of `models` in that order, with `faces` parsed from each row's description."
     missing = [m for m in models if m not in set(table.model)]
-    if missing: raise KeyError(f'{missing}: not in eval_exp.csv (benchmarks/eval_model.sh NAME CKPT exp gpu adds a row)')
+    if missing: raise KeyError(f'{missing}: not in eval_exp.csv (benchmarks/eval_model.sh NAME CKPT exp gpu, then --add NAME WHAT)')
     rows = table.set_index('model').loc[list(models)].reset_index()
     faces = rows['what'].map(lambda w: re.search(r'\(([\d,]+) faces', w))
     if faces.isna().any(): raise ValueError(f"no '(N faces' in the description of {list(rows.model[faces.isna()])}")
     rows.insert(1, 'faces', faces.map(lambda m: int(m.group(1).replace(',', ''))))
     return rows
+
+def eval_row(name: str, what: str, metrics: dict) -> dict:
+    "The eval_exp.csv row of model `name` from its evaluate notebook's metrics.json (values to 4 decimals, as the table keeps them)."
+    if metrics.get('n_pairs') != 300: raise ValueError(f"{name}: {metrics.get('n_pairs')} pairs, not the exp protocol's 300")
+    if not re.search(r'\(([\d,]+) faces', what): raise ValueError(f"{what!r}: say the faces it had seen as '(N faces'")
+    r4 = lambda v: float(Decimal(str(v)).quantize(Decimal('0.0001'), ROUND_HALF_UP))   # metrics.json's 0.88215 -> 0.8822
+    q, r = metrics['quality'], metrics['recognizers']
+    return dict(model=name, what=what, psnr=r4(q['psnr']), ssim=r4(q['ssim']), lpips_alex=r4(q['lpips']),
+                **{f'{k}_{n}': r4(r[n][k]) for n in ('sface', 'mobilefacenet', 'dlib') for k in ('asr', 'rank1')},
+                asr_client=r4(metrics['client']['asr']), n_pairs=metrics['n_pairs'], n_people=metrics['n_people'])
+
+def add_row(table: Path, name: str, what: str, metrics_file: Path):
+    "Append `name`'s row to `table` (the earlier rows stay byte for byte); refuses a name the table has."
+    text = table.read_text(); header = text.splitlines()[0].split(',')
+    if name in set(pd.read_csv(table).model): raise KeyError(f'{name} is in {table} already')
+    row = eval_row(name, what, json.loads(metrics_file.read_text()))
+    if list(row) != header: raise ValueError(f'columns {list(row)} != {header}')
+    with open(table, 'a', newline='') as f:
+        if not text.endswith('\n'): f.write('\n')
+        csv.DictWriter(f, header, lineterminator='\n').writerow(row)
 
 def trend(rows: pd.DataFrame) -> pd.DataFrame:
     "Least-squares slope (points per 1,000 faces) of each black-box ASR over `rows`, and where the line reaches TARGET."
@@ -56,10 +79,14 @@ def plot(rows: pd.DataFrame, out: Path, since_faces: int | None):
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('models', nargs='+'); p.add_argument('--out', required=True, help='path without suffix')
+    p.add_argument('models', nargs='*'); p.add_argument('--out', help='path without suffix')
+    p.add_argument('--add', nargs=2, metavar=('NAME', 'WHAT'), help="append NAME's row from cache/model_eval/NAME/metrics.json")
     p.add_argument('--since', default=None, help='first model of the recipe the trend is fitted over (default: all)')
     p.add_argument('--table', default=str(ROOT/'results/gpu/cpu/eval_exp.csv'))
     a = p.parse_args()
+    if a.add:
+        add_row(Path(a.table), *a.add, ROOT/'cache/model_eval'/a.add[0]/'metrics.json'); print(f'added {a.add[0]} to {a.table}'); sys.exit()
+    if not a.models or not a.out: p.error('MODEL ... and --out are needed (or --add NAME WHAT)')
     rows = lineage(pd.read_csv(a.table), a.models)
     fit = rows if a.since is None else rows.iloc[list(rows.model).index(a.since):]
     out = Path(a.out); out.parent.mkdir(parents=True, exist_ok=True)
