@@ -47,6 +47,7 @@ def add_row(table: Path, name: str, what: str, metrics_file: Path):
     "Append `name`'s row to `table` (the earlier rows stay byte for byte); refuses a name the table has."
     text = table.read_text(); header = text.splitlines()[0].split(',')
     if name in set(pd.read_csv(table).model): raise KeyError(f'{name} is in {table} already')
+    if not metrics_file.exists(): raise FileNotFoundError(f'{metrics_file}: run benchmarks/eval_model.sh {name} CKPT exp gpu first')
     row = eval_row(name, what, json.loads(metrics_file.read_text()))
     if list(row) != header: raise ValueError(f'columns {list(row)} != {header}')
     with open(table, 'a', newline='') as f:
