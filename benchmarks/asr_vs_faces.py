@@ -22,13 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 ASR = {'asr_sface': 'sface* (white box)', 'asr_mobilefacenet': 'mobilefacenet', 'asr_dlib': 'dlib', 'asr_client': 'client (face_recognition)'}
 TARGET = 0.90
+FACES = re.compile(r'\(([\d,]+) faces')                # how a row's `what` says the faces its model had seen
 
 def lineage(table: pd.DataFrame, models) -> pd.DataFrame:
     "The rows of `models` in that order, with `faces` parsed from each row's description."
     missing = [m for m in models if m not in set(table.model)]
     if missing: raise KeyError(f'{missing}: not in eval_exp.csv (benchmarks/eval_model.sh NAME CKPT exp gpu, then --add NAME WHAT)')
     rows = table.set_index('model').loc[list(models)].reset_index()
-    faces = rows['what'].map(lambda w: re.search(r'\(([\d,]+) faces', w))
+    faces = rows['what'].map(FACES.search)
     if faces.isna().any(): raise ValueError(f"no '(N faces' in the description of {list(rows.model[faces.isna()])}")
     rows.insert(1, 'faces', faces.map(lambda m: int(m.group(1).replace(',', ''))))
     return rows
@@ -36,7 +37,7 @@ def lineage(table: pd.DataFrame, models) -> pd.DataFrame:
 def eval_row(name: str, what: str, metrics: dict) -> dict:
     "The eval_exp.csv row of model `name` from its evaluate notebook's metrics.json (values to 4 decimals, as the table keeps them)."
     if metrics.get('n_pairs') != 300: raise ValueError(f"{name}: {metrics.get('n_pairs')} pairs, not the exp protocol's 300")
-    if not re.search(r'\(([\d,]+) faces', what): raise ValueError(f"{what!r}: say the faces it had seen as '(N faces'")
+    if not FACES.search(what): raise ValueError(f"{what!r}: say the faces it had seen as '(N faces'")
     r4 = lambda v: float(Decimal(str(v)).quantize(Decimal('0.0001'), ROUND_HALF_UP))   # metrics.json's 0.88215 -> 0.8822
     q, r = metrics['quality'], metrics['recognizers']
     return dict(model=name, what=what, psnr=r4(q['psnr']), ssim=r4(q['ssim']), lpips_alex=r4(q['lpips']),
