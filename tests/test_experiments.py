@@ -66,6 +66,25 @@ def test_robustness(runs):
     client = pd.read_csv(out/'client.csv').set_index(['method', 'transform'])       # the real client on the processed D
     assert len(client) == 2 * 5 and client.loc[('Original', 'none'), 'asr'] <= .1 and client.loc[('Masking', 'none'), 'asr'] >= .8
 
+def test_robustness_cache(runs):
+    "A rerun reads the processed D's features from eval_cache/robustness (per recogniser, transform, render folder), not anew."
+    from featembed_nb.methods import renders_of
+    if not (runs/'robustness'/'table.csv').exists(): test_robustness(runs)
+    cache = runs/'eval_cache'/'robustness'
+    key = {m: renders_of(f'eval/{r}', runs/'results', runs/'renders').name for m, r in (('Original', 'a'), ('Masking', 'b'))}
+    for rec in RECS.split(','):
+        for t in ('none', 'jpeg_q10'):
+            for k in key.values(): assert len(np.load(cache/rec/t/f'{k}.npz')['images']) == 10, (rec, t, k)
+    for k in key.values(): assert (cache/'client_upsample1'/'none'/f'{k}.npz').exists()
+    (cache/'sface'/'jpeg_q10'/f"{key['Masking']}.npz").write_bytes((cache/'sface'/'jpeg_q10'/f"{key['Original']}.npz").read_bytes())
+    out = runs/'robustness_cached'                  # Masking's JPEG features replaced by Original's: its row must follow them
+    papermill('robustness.ipynb', runs/'r2.ipynb', runs='{"Original": "eval/a", "Masking": "eval/b"}', recognizers=RECS,
+              per_fold=1, out_dir=out, **common(runs))
+    first, again = (pd.read_csv(o/'table.csv').set_index(['method', 'transform', 'recognizer']).asr for o in (runs/'robustness', out))
+    faked = ('Masking', 'jpeg_q10', 'sface')
+    assert again[faked] == first[('Original', 'jpeg_q10', 'sface')] != first[faked]
+    assert again.drop(faked).equals(first.drop(faked))
+
 def test_individuality(runs):
     "With the identity de-identifier as the run, D1 = G1: both rows agree, and E's person is nobody in the pairs."
     out = runs/'individuality'
