@@ -8,7 +8,7 @@ lease record (`results/gpu/**/lease_*.json`) holding the arm's `history`. A late
 ASR and LPIPS on the validation covers). near = 1 − cos(f(E), f(D)), far = cos(f(C), f(D)) on the lease's EN (SFace);
 D is matched to E's person only when near < 1 − SFace's LFW threshold (`results/recognizers.csv`: 1 − 0.335 = 0.665).
 
-results/gpu/cpu/near_far_curves.{csv,png} came from the shipped model's lineage (hn_cpu_lpips4, 2026-12-07; see README "Does D take
+results/gpu/cpu/near_far_curves.{csv,png} came from the shipped model's lineage (hn_cpu_lpips6, 2026-12-07, 25th session; see README "Does D take
 E's identity?").
 """
 import argparse, json, sys
