@@ -90,8 +90,9 @@ def _ship_params(text: str, run: str, ckpt: str, provenance: str, model: str, si
     lines, label = text.splitlines(keepends=True), shipped_label(run)
     i = _block(lines, f'{old}:', '    ')[0]                       # the previous model's comment: shipped <from> to <since>
     lines[i] = re.sub(r'shipped since (\S+)', rf'shipped \1 to {since}', lines[i])
-    if run in runs and 'shipped since' not in (l := lines[_block(lines, f'{run}:', '    ')[0]]):   # filed before (add-runs): mark it
-        lines[lines.index(l)] = l.rstrip('\n') + ('; ' if '#' in l else '   # ') + f'shipped since {since}\n'
+    if run in runs:                                            # filed before shipping (add-runs, no comment): mark it
+        j = _block(lines, f'{run}:', '    ')[0]
+        if 'shipped since' not in lines[j]: lines[j] = lines[j].rstrip('\n') + ('; ' if '#' in lines[j] else '   # ') + f'shipped since {since}\n'
     new = [(run, evaluate_run_line(run, ckpt, e_shipped, 'full', comment=f'shipped since {since}')),
            (f'{run}_e1', evaluate_run_line(f'{run}_e1', ckpt, e1, 'exp', comment="the shipped model with the individuality test's E1"))]
     compare = [(f'compare_{run}_g{s}', evaluate_run_line(f'compare_{run}_g{s}', ckpt, e_shipped, 'compare', g)) for s, g in COMPARE_GAINS.items()]
