@@ -210,19 +210,21 @@ def bundle_loss(bundle, cfg: TrainConfig, device='cpu', vgg: tuple | None = None
     perc, lp = vgg or bundle_vgg(bundle)
     return HidingLoss(cfg.lambdas, device, perc=perc, lpips=lp)
 
-def _pool(en, pack, size, device, identities=None) -> Pool:
+def _pool(en, pack, size, device, identities=None, cache_file=None) -> Pool:
     pts = scale_landmarks(pack['landmarks'].numpy(), 256, size)
-    return embed_pool(en, list(pack['names']), unpack_images(pack, size), pts, identities=identities, device=device)
+    return embed_pool(en, list(pack['names']), unpack_images(pack, size), pts, cache_file, identities, device)
 
-def bundle_pools(bundle, cfg: TrainConfig, en, device='cpu', e_pool: str = 'both') -> tuple[Pool, Pool, Pool]:
-    "(training covers, validation covers, E pool) at `cfg.image_size` with features from `en`."
+def bundle_pools(bundle, cfg: TrainConfig, en, device='cpu', e_pool: str = 'both', feature_cache=None) -> tuple[Pool, Pool, Pool]:
+    "(training covers, validation covers, E pool) at `cfg.image_size` with features from `en` (kept in the folder `feature_cache`, if given)."
     b = Path(bundle)
+    cache = None if feature_cache is None else Path(feature_cache)/f'{en.name}_{cfg.image_size}.pt'
+    if cache is not None: cache.parent.mkdir(parents=True, exist_ok=True)
     load = lambda n: torch.load(b/n, map_location='cpu', weights_only=True)
     covers, val, synth = load('covers.pt'), load('val.pt'), load('synthetic.pt')
-    train_pool = _pool(en, covers, cfg.image_size, device, covers['identities'].numpy())
-    val_pool = _pool(en, val, cfg.image_size, device, val['identities'].numpy())
+    train_pool = _pool(en, covers, cfg.image_size, device, covers['identities'].numpy(), cache)
+    val_pool = _pool(en, val, cfg.image_size, device, val['identities'].numpy(), cache)
     if e_pool not in ('synthetic', 'celeba', 'both'): raise ValueError(f"e_pool must be synthetic, celeba or both, got {e_pool!r}")
-    parts = ([_pool(en, synth, cfg.image_size, device)] if e_pool != 'celeba' else []) + ([train_pool] if e_pool != 'synthetic' else [])
+    parts = ([_pool(en, synth, cfg.image_size, device, cache_file=cache)] if e_pool != 'celeba' else []) + ([train_pool] if e_pool != 'synthetic' else [])
     e = parts[0] if len(parts) == 1 else Pool(*(torch.cat([getattr(p, k) for p in parts]) for k in
                                                 ('images', 'landmarks', 'features', 'features_mirror', 'identities')),
                                               sum((p.names for p in parts), []))
@@ -374,8 +376,8 @@ def continued_arm_specs(train_params: dict, profile: str, overrides: dict | None
 def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrides: dict | None = None, device: str = 'cuda',
                 e_pool: str = 'both', bench_batches=(), warmup_steps: int = 200, reserve_s: float = 40.0, params_file='params.yaml',
                 max_epochs: int = 0, arms: dict | None = None, profile_steps: int = 0,
-                hold_until_far: float | None = None, cpu_bf16: bool = False) -> dict:
-    "Train every arm in turn, an epoch each, for `minutes` (see the notebook); writes records, lease.json, grid.png (and the state of a single arm) to `out`.\n\n    `arms` (name: overrides): by default the arms the bundle continues, else params.yaml's `gpu_lease.arms`, else one arm, the profile.\n    `cpu_bf16`: on the CPU, train under bf16 autocast as a GPU does (`GPUTrainer`); lease.json records the `precision`."
+                hold_until_far: float | None = None, cpu_bf16: bool = False, feature_cache=None) -> dict:
+    "Train every arm in turn, an epoch each, for `minutes` (see the notebook); writes records, lease.json, grid.png (and the state of a single arm) to `out`.\n\n    `arms` (name: overrides): by default the arms the bundle continues, else params.yaml's `gpu_lease.arms`, else one arm, the profile.\n    `cpu_bf16`: on the CPU, train under bf16 autocast as a GPU does (`GPUTrainer`); lease.json records the `precision`.\n    `feature_cache`: a folder keeping EN features of the bundle's faces between runs (`bundle_pools`)."
     t_start = time.monotonic(); deadline = t_start + 60 * minutes
     bundle, out = Path(bundle), Path(out); out.mkdir(parents=True, exist_ok=True)
     manifest = json.loads((bundle/'bundle.json').read_text())
@@ -399,7 +401,7 @@ def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrid
     first = next(iter(cfgs.values()))
     en = bundle_recognizer(bundle).to(device)
     t0 = time.monotonic()
-    pools = bundle_pools(bundle, first, en, device, e_pool)
+    pools = bundle_pools(bundle, first, en, device, e_pool, feature_cache)
     prep_s = time.monotonic() - t0
     vgg = bundle_vgg(bundle)                  # one VGG-16 in memory for every arm
     losses = {name: bundle_loss(bundle, cfg, device, vgg) for name, cfg in cfgs.items()}
