@@ -7,7 +7,7 @@
 #
 # For a returned lease arm or a CPU run before deciding whether it deserves a run of record (gpu_lease.py add-runs).
 # Recognisers sface, mobilefacenet, dlib (+ the face_recognition client); E = the shipped model's embedded face.
-# The numbers of README's "Continued on the CPU" (2026-11-30) came from this command with PROTOCOL exp (the two CPU
+# The 300-pair numbers of README's lineage table (and results/gpu/HISTORY.md) came from this command with PROTOCOL exp (the two CPU
 # models with PROFILE gpu, the shipped one with offline), ~5 min a model on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
