@@ -10,6 +10,8 @@ with the clean I2 of the first PER_FOLD genuine LFW pairs per fold; ASR = share 
 (results/recognizers.csv). Writes OUT/residual_lowpass.{csv,png}; ~1 min a model and sigma on 2 cores.
 """
 import argparse, sys
+from dataclasses import dataclass
+from typing import Callable
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from skimage.filters import gaussian
@@ -30,6 +32,36 @@ def lowpass_change(c: np.ndarray, d: np.ndarray, sigma: float) -> np.ndarray:
     r = gaussian(d.astype(np.float32) - c.astype(np.float32), sigma=sigma, channel_axis=-1, preserve_range=True)
     return np.clip(np.rint(c + r), 0, 255).astype(np.uint8)
 
+@dataclass
+class LFWRenders:
+    "The first genuine LFW pairs per fold, their covers' clean images and landmarks, and each run's rendered D."
+    genuine: pd.DataFrame
+    load: Callable
+    points: dict          # image name -> 5×2 landmarks (256 px frame)
+    clean: dict           # cover name -> 256×256×3 uint8
+    d: dict               # label -> {cover name -> D, 256×256×3 uint8}
+
+    def clean_embeddings(self, rec, name: str, images: list) -> np.ndarray:
+        "Features of clean LFW `images` under recogniser `rec` (`name`), from the evaluation's embedding cache."
+        return cached_embeddings(rec, images, self.load, np.stack([self.points[c] for c in images]),
+                                 ROOT/f'cache/embeddings/lfw_{name}.npz', ROOT/f'cache/eval/embeddings/lfw_{name}.npz')
+
+def lfw_renders(runs, per_fold: int = 30, renders='cache/renders') -> LFWRenders:
+    "Each LABEL=RESULTS_DIR:RUN's D of the covers of the first `per_fold` genuine LFW pairs per fold, rendered as the pipeline does."
+    lfw = require_data('lfw', 'lfw-deepfunneled')
+    load = lambda n: load_face_image(lfw/n, 256)
+    genuine = subset_pairs(read_pairs(require_data('lfw', 'pairs.txt')), per_fold).query('genuine').reset_index(drop=True)
+    everyone = list(dict.fromkeys(genuine.img1.tolist() + genuine.img2.tolist()))
+    geo = cached_landmarks(everyone, load, ROOT/'cache/lfw_landmarks.csv', ROOT/'cache/eval/lfw_landmarks_extra.csv', 60)
+    pts = dict(zip(everyone, geo.points))
+    covers = list(dict.fromkeys(genuine.img1))
+    ds = {}
+    for spec in runs:
+        label, where = spec.split('=', 1); results, run = where.split(':', 1)
+        paths = rendered(run, covers, load, np.stack([pts[c] for c in covers]), ROOT/results, ROOT/renders)
+        ds[label] = dict(zip(covers, (load_png(p) for p in paths)))
+    return LFWRenders(genuine, load, pts, {c: load(c) for c in covers}, ds)
+
 def residual_caption(runs, per_fold: int, n_pairs: int) -> str:
     "The table's caption: what was low-passed, on which pairs, and which evaluation run each model label is."
     return (f"ASR after low-passing D - C (sigma px at 256 px; 0 = D as rendered), first {per_fold} genuine LFW pairs per fold "
@@ -46,25 +78,13 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads); torch.set_grad_enabled(False)
     sigmas = [float(s) for s in a.sigmas.split(',')]
-    lfw = require_data('lfw', 'lfw-deepfunneled')
-    load = lambda n: load_face_image(lfw/n, 256)
-    genuine = subset_pairs(read_pairs(require_data('lfw', 'pairs.txt')), a.per_fold).query('genuine').reset_index(drop=True)
-    everyone = list(dict.fromkeys(genuine.img1.tolist() + genuine.img2.tolist()))
-    geo = cached_landmarks(everyone, load, ROOT/'cache/lfw_landmarks.csv', ROOT/'cache/eval/lfw_landmarks_extra.csv', 60)
-    pts = dict(zip(everyone, geo.points))
-    covers = list(dict.fromkeys(genuine.img1))
-    p1 = np.stack([pts[c] for c in genuine.img1])
-    clean = {c: load(c) for c in covers}
-    ds = {}
-    for spec in a.runs:
-        label, where = spec.split('=', 1); results, run = where.split(':', 1)
-        paths = rendered(run, covers, load, np.stack([pts[c] for c in covers]), ROOT/results, ROOT/a.renders)
-        ds[label] = dict(zip(covers, (load_png(p) for p in paths)))
+    lfw = lfw_renders(a.runs, a.per_fold, a.renders)
+    genuine, clean, ds = lfw.genuine, lfw.clean, lfw.d
+    p1 = np.stack([lfw.points[c] for c in genuine.img1])
     rows = []
     for n in a.recognizers.split(','):
         rec, thr = get_recognizer(n), stage_threshold(n, ROOT/'results/recognizers.csv')[0]
-        f2 = cached_embeddings(rec, genuine.img2.tolist(), load, np.stack([pts[c] for c in genuine.img2]),
-                               ROOT/f'cache/embeddings/lfw_{n}.npz', ROOT/f'cache/eval/embeddings/lfw_{n}.npz')
+        f2 = lfw.clean_embeddings(rec, n, genuine.img2.tolist())
         for label, d in ds.items():
             for s in sigmas:
                 imgs = np.stack([lowpass_change(clean[c], d[c], s) for c in genuine.img1])
