@@ -17,7 +17,9 @@ import numpy as np, pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT)); sys.path.insert(0, str(ROOT/'benchmarks'))
 
-def strength_summary(faces: pd.DataFrame, strengths=(1.0, 1.5, 2.0, 2.5, 3.0)) -> pd.DataFrame:
+from featembed_nb.protect import STRENGTHS, EN_MARGIN
+
+def strength_summary(faces: pd.DataFrame, strengths=STRENGTHS) -> pd.DataFrame:
     "Per model: faces, share at each strength, mean strength, share weakly protected / still matched by the check, LPIPS."
     rows = []
     for model, g in faces.groupby('model', sort=False):
@@ -74,7 +76,7 @@ def main():
         f"`featembed protect --strength auto --identity-seed 0 --check {a.check}` on the first image of the first "
         f"{a.per_fold} genuine LFW pairs per fold (deep-funneled, 250 px; {len(photos)} photos; the largest face of each). "
         f"at_X = share of faces protected at strength X (auto keeps 1 where SFace's cosine to the original is already "
-        f"0.1 below its LFW threshold); raised = share above 1; weakly_protected = SFace target not reached by 3 or "
+        f"{EN_MARGIN:g} below its LFW threshold); raised = share above 1; weakly_protected = SFace target not reached by 3 or "
         f"within the LPIPS floor; check_matched = {a.check} still matches the protected face to its original at its LFW "
         f"threshold; median_lpips = LPIPS(alex) of the 256 px face crop. Photos not protected: "
         f"{int(faces.strength.isna().sum())}. Models: {', '.join(a.models)}."))

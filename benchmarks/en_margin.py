@@ -19,6 +19,7 @@ from featembed_nb.recognizers import get_recognizer
 from featembed_nb.protocols import embed_images, stage_threshold
 from featembed_nb.quality import psnr
 from featembed_nb.files import write_table
+from featembed_nb.protect import STRENGTHS, EN_MARGIN
 from residual_lowpass import lfw_renders
 
 def gained(c: np.ndarray, d: np.ndarray, g: float) -> np.ndarray:
@@ -34,7 +35,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('out'); ap.add_argument('runs', nargs='+', help='LABEL=RESULTS_DIR:RUN')
     ap.add_argument('--per-fold', type=int, default=30); ap.add_argument('--renders', default='cache/renders')
-    ap.add_argument('--gains', default='1,1.5,2,2.5,3'); ap.add_argument('--margins', default='0,0.05,0.1')
+    ap.add_argument('--gains', default=','.join(f'{g:g}' for g in STRENGTHS))
+    ap.add_argument('--margins', default=f'0,0.05,{EN_MARGIN:g}', help="protect's EN_MARGIN last")
     ap.add_argument('--recognizers', default='sface,mobilefacenet,dlib'); ap.add_argument('--en', default='sface')
     ap.add_argument('--threads', type=int, default=2)
     a = ap.parse_args()
@@ -48,15 +50,16 @@ def main():
     pts = np.stack([lfw.points[c] for c in covers])
     thr = {n: stage_threshold(n, ROOT/'results/recognizers.csv')[0] for n in names}
     recs = {n: get_recognizer(n) for n in names}
-    clean_cover = embed_images(recs[a.en], np.stack([lfw.clean[c] for c in covers]), pts)
+    clean_imgs = np.stack([lfw.clean[c] for c in covers])
+    clean_cover = embed_images(recs[a.en], clean_imgs, pts)
     ref = {n: lfw.clean_embeddings(recs[n], n, genuine.img2.tolist()) for n in names}
     bins, policy = [], []
     for label, d in lfw.d.items():
         # features of D_g per recogniser: covers × gains × dim
-        imgs = {g: np.stack([gained(lfw.clean[c], d[c], g) for c in covers]) for g in gains}
+        imgs = {g: np.stack([gained(clean_imgs[i], d[c], g) for i, c in enumerate(covers)]) for g in gains}
         feats = {n: np.stack([embed_images(recs[n], imgs[g], pts) for g in gains], 1) for n in names}
         same = (feats[a.en] * clean_cover[:, None]).sum(-1)                          # covers × gains
-        quality = np.stack([psnr(np.stack([lfw.clean[c] for c in covers]), imgs[g]) for g in gains], 1)
+        quality = np.stack([psnr(clean_imgs, imgs[g]) for g in gains], 1)
         success = {n: (feats[n][pair_cover] * ref[n][:, None]).sum(-1) < thr[n] for n in names}   # pairs × gains
         edges = thr[a.en] + np.array([-np.inf, -0.2, -0.1, 0.0, 0.1, np.inf])
         which = pd.cut(same[pair_cover, 0], edges)
@@ -79,7 +82,7 @@ def main():
              f"(results/recognizers.csv).")
     write_table(pd.DataFrame(bins), out, 'en_margin_bins', floatfmt='.3f', caption=(
         f"Black-box ASR at strength 1 by the protected cover's {a.en} cosine to its own original (bins around the "
-        f"threshold; protect's auto target is 0.1 below it): " + where))
+        f"threshold; protect's auto target is {EN_MARGIN:g} below it): " + where))
     write_table(pd.DataFrame(policy), out, 'en_margin', floatfmt='.3f', caption=(
         f"Strength 1 for every face against protect's auto rule (the first of {a.gains} whose {a.en} cosine to the same "
         f"photo's original is `margin` below the threshold, else the last) without its LPIPS floor; raised = share of "
