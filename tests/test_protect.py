@@ -321,6 +321,8 @@ def test_weakly_protected_and_possible_faces(tmp_path, small_astro, capsys, monk
     import featembed_nb.protect as P
     src = tmp_path/'a.png'; Image.fromarray(small_astro).save(src)
     monkeypatch.setattr(P, 'LPIPS_CEILING', 0.0); monkeypatch.setattr(P, 'PSNR_FLOOR', 99.0)   # no strength passes
+    real = P.deidentify_faces                                                 # and a target no strength meets
+    monkeypatch.setattr(P, 'deidentify_faces', lambda *a, **k: real(*a, **{**k, 'en_margin': 1.0}))
     rep = protect([src], progress=False, echo=False, identity_seed=0, report=tmp_path/'r.json')[0]
     f = rep.faces[0]
     assert f.status == 'weakly protected' and f.strength == 1.0 and 'quality floor' in f.reason and not f.en_target_met
