@@ -253,7 +253,7 @@ def warm_start_from(folder, arms=None) -> dict:
             rec = torch.load(folder/a['record'], map_location='cpu', weights_only=True); hn, hn_config = rec['hn'], rec['hn_config']
         out[name] = dict(hn_config=hn_config, hn={k: v.half() if v.is_floating_point() else v for k, v in hn.items()},
                          config=a['config'], epoch=a['epochs'][1], best_val=a['best_val'] if a['best_val'] is not None else math.inf, history=a['history'], lr=a['lr'],
-                         leases=a['leases'] + [_arm_lease(info['lease'], a)], released=a.get('released', True))
+                         leases=a['leases'] + [_arm_lease(info['lease'], a)], released=a.get('released', True), far_target=a.get('far_target'))
     return {'arms': out}
 
 def _arm_lease(lease: dict, arm: dict) -> dict:
@@ -313,22 +313,23 @@ def recipe_lambdas(config: dict) -> dict:
     "The loss weights (`lambda_*`) of a configuration dict."
     return {k: v for k, v in config.items() if k.startswith('lambda_')}
 
-def continued_best_val(warm: dict, cfg: TrainConfig) -> float:
-    "The best validation total a continued arm must beat: its start's, unless its λs changed (a total of other weights is no yardstick)."
-    return float(warm['best_val']) if recipe_lambdas(warm['config']) == recipe_lambdas(asdict(cfg)) else math.inf
+def continued_best_val(warm: dict, cfg: TrainConfig, far_target: float | None = None) -> float:
+    "The best validation total a continued arm must beat: its start's, unless its λs or far target changed (a total of another loss is no yardstick)."
+    same = recipe_lambdas(warm['config']) == recipe_lambdas(asdict(cfg)) and warm.get('far_target') == far_target
+    return float(warm['best_val']) if same else math.inf
 
 class LeaseArm:
     "One model a lease trains: its config, `GPUTrainer`, warm-up and best epoch so far."
     def __init__(self, name: str, cfg: TrainConfig, pools, en, loss, e_pool: str, warm: dict | None = None, warmup_steps: int = 0,
-                 hold_until_far: float = 0.0, cpu_bf16: bool = False):
+                 hold_until_far: float = 0.0, cpu_bf16: bool = False, far_target: float | None = None):
         if not ARM_NAME.fullmatch(name): raise ValueError(f"arm name {name!r}: lower-case letters, digits and _ only")
         self.name, self.cfg, self.e_pool, self.leases = name, cfg, e_pool, []
-        self.t = GPUTrainer(cfg, *pools, en=en, loss=loss, hold_until_far=hold_until_far, cpu_bf16=cpu_bf16)
+        self.t = GPUTrainer(cfg, *pools, en=en, loss=loss, hold_until_far=hold_until_far, cpu_bf16=cpu_bf16, far_target=far_target)
         self.warmup = 0
         if warm is not None:
             if warm['hn_config'] != self.t.hn.config: raise ValueError(f"start.pt {name}: HN config {warm['hn_config']} != {self.t.hn.config}")
             self.t.hn.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in warm['hn'].items()})
-            self.t.epoch, self.t.best_val, self.t.history = int(warm['epoch']), continued_best_val(warm, cfg), list(warm['history'])
+            self.t.epoch, self.t.best_val, self.t.history = int(warm['epoch']), continued_best_val(warm, cfg, self.t.far_target), list(warm['history'])
             for g in self.t.opt.param_groups: g['lr'] = float(warm['lr'])
             self.warmup, self.leases = warmup_steps, list(warm['leases'])
             self.t.released = self.t.released or warm.get('released', True)    # a continued arm goes on where it left off
@@ -338,7 +339,8 @@ class LeaseArm:
     def record(self) -> dict:
         "The current HN as a `model_record` (CPU tensors), with its epoch."
         rec = model_record(self.t.hn, self.cfg.image_size, self.cfg.en,
-                           {**asdict(self.cfg), 'e_source': E_POOL_LABEL[self.e_pool], 'e_pool': self.e_pool, 'arm': self.name})
+                           {**asdict(self.cfg), 'e_source': E_POOL_LABEL[self.e_pool], 'e_pool': self.e_pool, 'arm': self.name,
+                            **({'far_target': self.t.far_target} if self.t.far_target is not None else {})})
         return {**rec, 'hn': {k: v.detach().cpu().clone() for k, v in rec['hn'].items()}, 'epoch': self.t.epoch}
 
     def epoch(self) -> dict:
@@ -376,8 +378,8 @@ def continued_arm_specs(train_params: dict, profile: str, overrides: dict | None
 def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrides: dict | None = None, device: str = 'cuda',
                 e_pool: str = 'both', bench_batches=(), warmup_steps: int = 200, reserve_s: float = 40.0, params_file='params.yaml',
                 max_epochs: int = 0, arms: dict | None = None, profile_steps: int = 0,
-                hold_until_far: float | None = None, cpu_bf16: bool = False, feature_cache=None) -> dict:
-    "Train every arm in turn, an epoch each, for `minutes` (see the notebook); writes records, lease.json, grid.png (and the state of a single arm) to `out`.\n\n    `arms` (name: overrides): by default the arms the bundle continues, else params.yaml's `gpu_lease.arms`, else one arm, the profile.\n    `cpu_bf16`: on the CPU, train under bf16 autocast as a GPU does (`GPUTrainer`); lease.json records the `precision`.\n    `feature_cache`: a folder keeping EN features of the bundle's faces between runs (`bundle_pools`)."
+                hold_until_far: float | None = None, cpu_bf16: bool = False, feature_cache=None, far_target: float | None = None) -> dict:
+    "Train every arm in turn, an epoch each, for `minutes` (see the notebook); writes records, lease.json, grid.png (and the state of a single arm) to `out`.\n\n    `arms` (name: overrides): by default the arms the bundle continues, else params.yaml's `gpu_lease.arms`, else one arm, the profile.\n    `cpu_bf16`: on the CPU, train under bf16 autocast as a GPU does (`GPUTrainer`); lease.json records the `precision`.\n    `feature_cache`: a folder keeping EN features of the bundle's faces between runs (`bundle_pools`).\n    `far_target`: far as a hinge above this SFace cosine (`GPUTrainer`); recorded with the arm, and a start trained otherwise is no yardstick."
     t_start = time.monotonic(); deadline = t_start + 60 * minutes
     bundle, out = Path(bundle), Path(out); out.mkdir(parents=True, exist_ok=True)
     manifest = json.loads((bundle/'bundle.json').read_text())
@@ -422,7 +424,7 @@ def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrid
         del probe
         print('step profile (ms per step): ' + ', '.join(f"{r['op']} {r['self_ms_per_step']:.1f}" for r in profile_rows[:8]), flush=True)
         if device.startswith('cuda'): torch.cuda.empty_cache()
-    lease_arms = [LeaseArm(name, cfg, pools, en, losses[name], e_pool, start.get(name), warmup_steps, hold_until_far, cpu_bf16) for name, cfg in cfgs.items()]
+    lease_arms = [LeaseArm(name, cfg, pools, en, losses[name], e_pool, start.get(name), warmup_steps, hold_until_far, cpu_bf16, far_target) for name, cfg in cfgs.items()]
     check_t = lease_arms[0].t
     n_val = min(8, len(check_t.val_pool))
     check = check_t.val_pool.images[:n_val].float().div(255), check_t.e_pool.features[check_t.val_e[:n_val]]
@@ -449,7 +451,8 @@ def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrid
                                      best_val=arm.t.best_val if math.isfinite(arm.t.best_val) else None,
                                      best_epoch=(rec or {}).get('epoch'), record=f'record_{arm.name}.pt' if rec is not None else None,
                                      record_fp16_grey_levels=written[arm.name][1] if rec is not None else None,
-                                     state=state, history=arm.t.history, leases=arm.leases, hold_until_far=hold_until_far, released=arm.t.released)
+                                     state=state, history=arm.t.history, leases=arm.leases, hold_until_far=hold_until_far, released=arm.t.released,
+                                     far_target=arm.t.far_target)
         with atomic_path(out/'grid.png') as tmp: _grid(check[0].to(ds[0].device), ds).save(tmp, format='png')
         lease = dict(started=time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(time.time() - (time.monotonic() - t_start))),
                      device=torch.cuda.get_device_name() if device.startswith('cuda') else device, torch=torch.__version__,
@@ -516,6 +519,7 @@ def adopt_lease(folder, models='models/gpu', results='results/gpu', runs='cache/
         leases = a['leases'] + [_arm_lease(lease, a)]
         filed_as = filed[name]
         provenance[filed_as] = dict(model=f'hn_{filed_as}.pt', arm=filed_as, **({'trained_as': name} if filed_as != name else {}), run=a['config']['run'], e_pool=info['e_pool'], lambdas=recipe_lambdas(a['config']),
+                                **({'far_target': a['far_target']} if a.get('far_target') is not None else {}),
                                 epochs=a['epochs'][1], best_epoch=record.get('epoch') if record is not None else old['best_epoch'],
                                 best_val={k.removeprefix('val_'): v for k, v in best.items() if k.startswith('val_')} if best is not None else old['best_val'],
                                 steps=sum(l['steps'] for l in leases), faces_seen=sum(l['samples'] for l in leases),
@@ -562,7 +566,7 @@ def warm_start_from_model(checkpoint) -> dict:
     best = prov.get('best_val') or {}
     return {'arms': {prov.get('trained_as', prov['arm']): dict(
         hn_config=rec['hn_config'], hn=hn, config=config, epoch=int(rec['epoch']), best_val=float(best.get('total', math.inf)),
-        history=[], lr=float(config['lr']), leases=list(prov['leases']), released=True)}}
+        history=[], lr=float(config['lr']), leases=list(prov['leases']), released=True, far_target=rec['params'].get('far_target'))}}
 
 
 # %% ../nbs/25_gpu_lease.ipynb #c278ecfb

@@ -13,7 +13,7 @@ from torch import nn
 from torchvision.transforms.v2 import functional as TF
 from .geometry import similarity_to_template, _pixel_to_norm
 from .imagenet import load_lpips
-from .losses import rec_loss, near_loss, far_loss
+from .losses import rec_loss, near_loss
 from .training import Trainer, TrainConfig, Pool, batch_images, mirror_landmarks
 from .files import atomic_path, write_text, sha256_hex
 
@@ -79,11 +79,12 @@ def pool_thetas(pool: Pool, template, crop_size: int) -> torch.Tensor:
                         crop_theta(mirror_landmarks(pool.landmarks, s), template, s, crop_size)], 1)
 
 class GPUTrainer(Trainer):
-    "`Trainer` with precomputed alignment, one VGG pass for perc + lpips, channels-last HN and bf16 autocast.\n\n    `hold_until_far` > 0: training steps leave `held` terms out until the mean far of the last `window` steps is below it.\n    `cpu_bf16`: bf16 autocast on the CPU as well (off by default: see above)."
+    "`Trainer` with precomputed alignment, one VGG pass for perc + lpips, channels-last HN and bf16 autocast.\n\n    `hold_until_far` > 0: training steps leave `held` terms out until the mean far of the last `window` steps is below it.\n    `cpu_bf16`: bf16 autocast on the CPU as well (off by default: see above).\n    `far_target`: far pays per face only above this cosine, mean(max(0, cos(f(C), f(D)) − far_target)); the reported far stays the plain mean."
     en_views = True
     def __init__(self, cfg: TrainConfig, train: Pool, val: Pool, e_pool: Pool, en=None, loss=None, hold_until_far: float = 0.0,
-                 held: tuple = ('near', 'perc', 'lpips'), window: int = 20, cpu_bf16: bool = False):
+                 held: tuple = ('near', 'perc', 'lpips'), window: int = 20, cpu_bf16: bool = False, far_target: float | None = None):
         super().__init__(cfg, train, val, e_pool, en, loss)
+        self.far_target = None if far_target is None else float(far_target)
         if cpu_bf16 and cfg.amp and self.device.type == 'cpu': self.use_amp, self.amp_dtype = True, torch.bfloat16
         self.hold_until_far, self.held, self.window = hold_until_far, tuple(held), window
         self.released, self.recent_far = not hold_until_far, []
@@ -111,9 +112,11 @@ class GPUTrainer(Trainer):
                 if loss.perc is not None: terms['perc'] = loss.perc(c, d)
                 if loss.lpips is not None: terms['lpips'] = loss.lpips(c, d)
         f_d = F.normalize(f_d.float(), dim=1)
-        terms['near'], terms['far'] = near_loss(f_e, f_d), far_loss(f_c, f_d)
+        cos = F.cosine_similarity(f_c.detach().float(), f_d, dim=1)
+        terms['near'], terms['far'] = near_loss(f_e, f_d), cos.mean()      # far: eq. 5, as `far_loss`
+        paid = {**terms, 'far': (cos - self.far_target).clamp_min(0).mean()} if self.far_target is not None else terms
         if gated and not self.released: lam = {**lam, **{k: 0.0 for k in self.held}}
-        total = sum(lam[k] * v.float() for k, v in terms.items())
+        total = sum(lam[k] * v.float() for k, v in paid.items())
         return total, terms, d
 
     def step(self, idx, flip_c, e_idx, flip_e) -> dict:
