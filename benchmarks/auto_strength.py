@@ -7,8 +7,8 @@ each; 30 per fold = the experiments' 253 distinct covers), each protected throug
 `featembed protect photo.jpg --identity-seed 0 --check dlib` does (detection, framing, identity bank, auto strength
 with its LPIPS floor, paste-back, JPEG q95), one model at a time (`portrait_crops.load_model`: the shipped model's
 identity bank and card). `auto` keeps strength 1 where the SFace cosine of the protected face to its own original is
-already `EN_MARGIN` below SFace's LFW threshold and otherwise tries 1.5 ... 3. Writes OUT/faces.csv (per face),
-OUT/auto_strength.{csv,md} (per model: share of faces at each strength, weakly protected, dlib still matching, face
+already `EN_MARGIN` below SFace's LFW threshold and otherwise tries the larger strengths of its grid up to 3. Writes OUT/faces.csv (per face),
+OUT/auto_strength.{csv,md} (per model: share of faces at 1 and in (1, 1.5], (1.5, 2], (2, 3], weakly protected, dlib still matching, face
 LPIPS) and OUT/auto_strength.png. ~1 s a photo and model on 2 busy cores.
 """
 import argparse, sys, tempfile
@@ -19,12 +19,13 @@ sys.path.insert(0, str(ROOT)); sys.path.insert(0, str(ROOT/'benchmarks'))
 
 from featembed_nb.protect import STRENGTHS, EN_MARGIN
 
-def strength_summary(faces: pd.DataFrame, strengths=STRENGTHS) -> pd.DataFrame:
-    "Per model: faces, share at each strength, mean strength, share weakly protected / still matched by the check, LPIPS."
+def strength_summary(faces: pd.DataFrame, strengths=STRENGTHS, bins=(1, 1.5, 2, 3)) -> pd.DataFrame:
+    "Per model: faces, share at strength 1 and in each bin (lo, hi] above it, mean strength, share weakly protected / still matched by the check, LPIPS."
     rows = []
     for model, g in faces.groupby('model', sort=False):
         row = {'model': model, 'faces': len(g)}
-        row.update({f'at_{s:g}': float((g.strength == s).mean()) for s in strengths})
+        row['at_1'] = float((g.strength == strengths[0]).mean())
+        row.update({f'to_{hi:g}': float(((g.strength > lo) & (g.strength <= hi)).mean()) for lo, hi in zip(bins, bins[1:])})
         row['raised'] = float((g.strength > strengths[0]).mean())
         row['mean_strength'] = float(g.strength.mean())
         row['weakly_protected'] = float((g.status == 'weakly protected').mean())
@@ -75,17 +76,18 @@ def main():
     write_table(summary, out, 'auto_strength', floatfmt='.3f', caption=(
         f"`featembed protect --strength auto --identity-seed 0 --check {a.check}` on the first image of the first "
         f"{a.per_fold} genuine LFW pairs per fold (deep-funneled, 250 px; {len(photos)} photos; the largest face of each). "
-        f"at_X = share of faces protected at strength X (auto keeps 1 where SFace's cosine to the original is already "
-        f"{EN_MARGIN:g} below its LFW threshold); raised = share above 1; weakly_protected = SFace target not reached by 3 or "
+        f"at_1 = share of faces protected at strength 1 (auto keeps 1 where SFace's cosine to the original is already "
+        f"{EN_MARGIN:g} below its LFW threshold), to_X = share at a strength above the previous column's and at most X "
+        f"(auto's grid: {', '.join(f'{g:g}' for g in STRENGTHS)}); raised = share above 1; weakly_protected = SFace target not reached by 3 or "
         f"within the LPIPS floor; check_matched = {a.check} still matches the protected face to its original at its LFW "
         f"threshold; median_lpips = LPIPS(alex) of the 256 px face crop. Photos not protected: "
         f"{int(faces.strength.isna().sum())}. Models: {', '.join(a.models)}."))
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
-    cols = [c for c in summary.columns if c.startswith('at_')]
+    cols = [c for c in summary.columns if c == 'at_1' or c.startswith('to_')]
     fig, ax = plt.subplots(figsize=(6, 0.6 + 0.5 * len(summary)))
     left = np.zeros(len(summary))
     for c, colour in zip(cols, plt.cm.viridis(np.linspace(0.15, 0.95, len(cols)))):
-        ax.barh(summary.model, summary[c], left=left, color=colour, label=f'strength {c[3:]}'); left += summary[c].to_numpy()
+        ax.barh(summary.model, summary[c], left=left, color=colour, label=f"strength {'1' if c == 'at_1' else '≤ ' + c[3:]}"); left += summary[c].to_numpy()
     ax.set_xlim(0, 1); ax.invert_yaxis(); ax.set_xlabel(f'share of {len(done) // max(len(summary), 1)} LFW faces')
     ax.legend(ncol=len(cols), fontsize=7, loc='lower center', bbox_to_anchor=(0.5, 1.0))
     save_figure(fig, out/'auto_strength.png')

@@ -2,7 +2,7 @@
 
     python benchmarks/en_margin.py OUT LABEL=RESULTS_DIR:RUN [...] [--per-fold 30] [--margins 0,0.05,0.1]
 
-`--strength auto` raises a face's strength (1, 1.5, ... 3, D_g = C + g·(D − C)) until SFace's cosine of the protected
+`--strength auto` raises a face's strength (protect's STRENGTHS, 1 ... 3, D_g = C + g·(D − C)) until SFace's cosine of the protected
 face to *the same photo's* original is EN_MARGIN (0.1) below SFace's LFW threshold; an attacker compares with *another*
 photo of the person. For each run (its D rendered as the pipeline does, the 256 px LFW frame, no paste-back, JPEG or
 LPIPS floor: `auto_strength.py` measures protect's whole path), on the first PER_FOLD genuine LFW pairs per fold:
@@ -19,17 +19,12 @@ from featembed_nb.recognizers import get_recognizer
 from featembed_nb.protocols import embed_images, stage_threshold
 from featembed_nb.quality import psnr
 from featembed_nb.files import write_table
-from featembed_nb.protect import STRENGTHS, EN_MARGIN
+from featembed_nb.protect import STRENGTHS, EN_MARGIN, auto_choice
 from residual_lowpass import lfw_renders
 
 def gained(c: np.ndarray, d: np.ndarray, g: float) -> np.ndarray:
     "uint8 C + g·(D − C), as protect scales the network's change."
     return np.clip(np.rint(c.astype(np.float32) + g * (d.astype(np.float32) - c)), 0, 255).astype(np.uint8)
-
-def auto_choice(same_cos: np.ndarray, target: float) -> np.ndarray:
-    "Per face (rows of faces × gains, gains ascending): index of the first gain whose cosine is below `target`, else the last."
-    below = same_cos < target
-    return np.where(below.any(1), below.argmax(1), same_cos.shape[1] - 1)
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])

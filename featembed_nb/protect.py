@@ -25,17 +25,17 @@ __all__ = ['FACE_SIZE', 'SIDE_RATIO', 'DETECT_SIDE', 'STRENGTHS', 'EN_MARGIN', '
            'FORMATS', 'EXIF_PICTURE_TAGS', 'TEMP_TAG', 'OTHER_PICTURE_TYPES', 'assets_dir', 'load_default_model',
            'physical_cores', 'busy_elsewhere', 'choose_threads', 'use_threads', 'Photo', 'read_photo', 'Face',
            'downscaled', 'detect_faces', 'crop_square', 'crop_points', 'face_mask', 'paste_change', 'choose_identities',
-           'load_appearance_model', 'face_quality', 'deidentify_faces', 'compose', 'OutputExistsError', 'output_path',
-           'current_umask', 'output_mode', 'clean_exif', 'clean_xmp', 'remove_stale_temps', 'save_photo', 'FaceReport',
-           'PhotoReport', 'protect_photo', 'OutputDirError', 'UsageError', 'collect_inputs', 'plan_outputs',
-           'check_report_path', 'write_report', 'check_out_dir', 'Interrupted', 'check_recognizer', 'protect',
-           'build_parser', 'main']
+           'load_appearance_model', 'face_quality', 'auto_choice', 'deidentify_faces', 'compose', 'OutputExistsError',
+           'output_path', 'current_umask', 'output_mode', 'clean_exif', 'clean_xmp', 'remove_stale_temps', 'save_photo',
+           'FaceReport', 'PhotoReport', 'protect_photo', 'OutputDirError', 'UsageError', 'collect_inputs',
+           'plan_outputs', 'check_report_path', 'write_report', 'check_out_dir', 'Interrupted', 'check_recognizer',
+           'protect', 'build_parser', 'main']
 
 # %% ../nbs/40_protect.ipynb #c11dc08c
 FACE_SIZE = 256          # side of the face crops the HN sees (it runs at its own `image_size` inside `deidentify`)
 SIDE_RATIO = FRAME_SIDE_RATIO   # MTCNN box width / crop side: the training framing (public_data)
 DETECT_SIDE = 1600       # faces are detected on a copy whose long side is at most this
-STRENGTHS = (1.0, 1.5, 2.0, 2.5, 3.0)
+STRENGTHS = (1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.75, 2.0, 2.25, 2.5, 2.75, 3.0)   # auto's grid: fine where most faces land
 EN_MARGIN = 0.1          # auto strength aims this far below the EN's LFW threshold (black boxes need more)
 LPIPS_CEILING = 0.06     # auto strength never goes past this LPIPS(alex) between original and protected 256 px crop
 PSNR_FLOOR = 23.0        # ... or, without the LPIPS weights, below this PSNR (dB) inside the face mask
@@ -243,6 +243,11 @@ def face_quality(original: np.ndarray, candidate: np.ndarray, mask: np.ndarray, 
     v = float('inf') if mse == 0 else float(10 * np.log10(255 ** 2 / mse))
     return 'psnr', v, v >= PSNR_FLOOR
 
+def auto_choice(cosines, target: float) -> np.ndarray:
+    "Per face (rows: faces × strengths, ascending): index of the first strength whose EN cosine is below `target`, else the last."
+    below = np.asarray(cosines) < target
+    return np.where(below.any(1), below.argmax(1), below.shape[1] - 1)
+
 def deidentify_faces(hn, crops: np.ndarray, points: np.ndarray, identities: np.ndarray, strength='auto',
                      max_strength: float = 3.0, mask: np.ndarray | None = None, sides=None,
                      en_margin: float = EN_MARGIN, appearance='lpips') -> list[dict]:
@@ -254,29 +259,25 @@ def deidentify_faces(hn, crops: np.ndarray, points: np.ndarray, identities: np.n
     r = (d - c) * torch.from_numpy(mask)
     alphas = [float(strength)] if strength != 'auto' else [a for a in STRENGTHS if a <= max_strength] or [STRENGTHS[0]]
     en, thr = get_recognizer(hn.en_name, dev), hn.card['thresholds'].get(hn.en_name, 0.0) - en_margin
-    n, k = len(crops), len(alphas)
-    cand = torch.stack([torch.stack([(c[i] + a * r[i]).clamp(0, 1) for a in alphas]) for i in range(n)]).flatten(0, 1)
-    cand = to_tensor(to_uint8(cand))                                         # what a written photo holds
-    seen = cand.clone()
-    for i in range(n):
-        if sides is not None and sides[i] < crops.shape[1]:
-            for j in range(k): seen[i * k + j] = (c[i] + _as_pasted(cand[i * k + j] - c[i], sides[i])).clamp(0, 1)
-    pts = np.repeat(np.asarray(points, np.float32), k, 0)
-    f_c = en.embed(c.to(dev), points).cpu()
-    cos = (en.embed(seen.to(dev), pts).cpu().view(n, k, -1) * f_c[:, None]).sum(-1)
+    k, pts = len(alphas), np.asarray(points, np.float32)
+    f_c = en.embed(c.to(dev), pts).cpu()
     model = load_appearance_model(str(dev)) if appearance == 'lpips' else None
-    seen_u8 = to_uint8(seen).reshape(n, k, *crops.shape[1:])
     out = []
-    for i in range(n):
-        met = (cos[i] < thr).nonzero()
-        j = int(met[0]) if len(met) and strength == 'auto' else k - 1
-        metric, value, ok = face_quality(crops[i], seen_u8[i, j], mask, model)
+    for i in range(len(crops)):                                             # one face at a time: a batch of k candidates
+        cand = to_tensor(to_uint8(torch.stack([(c[i] + a * r[i]).clamp(0, 1) for a in alphas])))  # what a written photo holds
+        seen = cand.clone()
+        if sides is not None and sides[i] < crops.shape[1]:
+            for j in range(k): seen[j] = (c[i] + _as_pasted(cand[j] - c[i], sides[i])).clamp(0, 1)
+        cos = en.embed(seen.to(dev), np.repeat(pts[i:i + 1], k, 0)).cpu() @ f_c[i]
+        seen_u8 = to_uint8(seen)
+        j = int(auto_choice(cos[None].numpy(), thr)[0]) if strength == 'auto' else k - 1
+        metric, value, ok = face_quality(crops[i], seen_u8[j], mask, model)
         floor_hit = False
         while strength == 'auto' and not ok and j > 0:                       # past the floor: step back
             j, floor_hit = j - 1, True
-            metric, value, ok = face_quality(crops[i], seen_u8[i, j], mask, model)
-        out.append({'change': (cand[i * k + j] - c[i]).permute(1, 2, 0).numpy() * 255, 'strength': alphas[j],
-                    'cosine_en': float(cos[i, j]), 'en_target': float(thr), 'en_target_met': bool(cos[i, j] < thr),
+            metric, value, ok = face_quality(crops[i], seen_u8[j], mask, model)
+        out.append({'change': (cand[j] - c[i]).permute(1, 2, 0).numpy() * 255, 'strength': alphas[j],
+                    'cosine_en': float(cos[j]), 'en_target': float(thr), 'en_target_met': bool(cos[j] < thr),
                     'quality_metric': metric, 'quality': value, 'within_quality_floor': bool(ok),
                     'stopped_by_quality': floor_hit})
     return out
@@ -756,7 +757,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--min-face', type=_integer(1), default=40, metavar='PX', help='smallest face width to protect, in pixels (default 40)')
     p.add_argument('--identity-seed', type=_integer(0), metavar='N', help='fix the synthetic identities, N >= 0 (default: fresh per photo)')
     p.add_argument('--strength', type=_number(0, 10, auto=True), default='auto', metavar='auto|X',
-                   help="residual gain: 'auto' (default) = smallest of 1,1.5,..,3 that defeats SFace within the quality floor; or a number")
+                   help="residual gain: 'auto' (default) = smallest of 1,1.1,..,1.5,1.75,..,3 that defeats SFace within the quality floor; or a number")
     p.add_argument('--max-strength', type=_number(0, 10), default=3.0, metavar='X', help='largest gain auto may use (default 3)')
     p.add_argument('--overwrite', action='store_true', help='replace existing output files (and an existing --report file)')
     p.add_argument('--quality', type=_integer(1, 100), default=95, metavar='Q', help='JPEG/WebP quality 1-100 (default 95)')
