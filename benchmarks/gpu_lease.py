@@ -47,7 +47,7 @@ def main(argv=None):
     t.add_argument('--feature-cache', default=None, help="a folder keeping SFace features of the bundle's faces between runs (CPU runs: saves ~5 min of embedding each)")
     t.add_argument('--profile-steps', type=int, default=5, help='training steps to profile before the lease trains (0: none)')
     t.add_argument('--hold-until-far', type=float, default=None, help='near, perc and LPIPS wait until the mean training far is below this (0: all terms from the start); default: params.yaml gpu_lease.hold_until_far')
-    t.add_argument('--far-target', type=float, default=None, help="far pays per face only above this SFace cosine (a hinge; e.g. 0.135 = SFace's LFW threshold - 0.2); default: eq. 5's plain mean")
+    t.add_argument('--far-target', type=float, default=None, help="far pays per face only above this SFace cosine (a hinge; e.g. 0.135 = SFace's LFW threshold - 0.2); default: eq. 5's plain mean; an arm's own overrides in --arms may set far_target for that arm")
     a = ap.parse_args(argv)
     if a.cmd == 'build':
         m = build_bundle(a.out, travel_mib=a.travel_mib, start=a.start, max_covers=a.max_covers,

@@ -31,8 +31,8 @@ __all__ = ['PARKED', 'BUNDLE_SITE', 'TRAVEL_LIMIT', 'E_POOL_LABEL', 'ARM_NAME', 
            'pack_files', 'unpack_images', 'sent_files', 'travel_bytes', 'park_tree', 'unpark_tree', 'sface_threshold',
            'build_bundle', 'bundle_recognizer', 'bundle_vgg', 'bundle_loss', 'bundle_pools', 'warm_start_from',
            'compact_state', 'faces_per_second', 'step_profile', 'recipe_lambdas', 'continued_best_val', 'LeaseArm',
-           'lease_arm_specs', 'continued_arm_specs', 'lease_train', 'load_hiding_network_from', 'adopt_lease',
-           'warm_start_from_model', 'shipping_check', 'evaluate_run_line', 'add_evaluate_runs']
+           'lease_arm_specs', 'continued_arm_specs', 'arm_far_targets', 'lease_train', 'load_hiding_network_from',
+           'adopt_lease', 'warm_start_from_model', 'shipping_check', 'evaluate_run_line', 'add_evaluate_runs']
 
 # %% ../nbs/25_gpu_lease.ipynb #e7cb9010
 def quantize_int8(state: dict) -> dict:
@@ -375,6 +375,10 @@ def continued_arm_specs(train_params: dict, profile: str, overrides: dict | None
     machine = {k: v for k, v in profile_spec(train_params, profile).items() if k in MACHINE_FIELDS}
     return {name: {**w['config'], **machine, **(overrides or {})} for name, w in start.items()}
 
+def arm_far_targets(specs: dict, far_target: float | None = None) -> dict:
+    "Each arm's far target: its own `far_target` (taken out of its spec, which `TrainConfig` would refuse), else the lease's."
+    return {name: spec.pop('far_target', far_target) for name, spec in specs.items()}
+
 def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrides: dict | None = None, device: str = 'cuda',
                 e_pool: str = 'both', bench_batches=(), warmup_steps: int = 200, reserve_s: float = 40.0, params_file='params.yaml',
                 max_epochs: int = 0, arms: dict | None = None, profile_steps: int = 0,
@@ -391,6 +395,7 @@ def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrid
     if hold_until_far is None: hold_until_far = float(params.get('gpu_lease', {}).get('hold_until_far', 0.0))
     if start: specs = continued_arm_specs(params['train'], profile, overrides, start)
     else: specs = lease_arm_specs(params['train'], profile, overrides, arms or params.get('gpu_lease', {}).get('arms'))
+    far_targets = arm_far_targets(specs, far_target)
     cfgs = {name: TrainConfig.from_dict({**spec, 'device': device}) for name, spec in specs.items()}
     for cfg in cfgs.values(): cfg.asr_threshold = float(manifest['asr_threshold'])
     shared = {k: {getattr(c, k) for c in cfgs.values()} for k in ('image_size', 'en', 'lpips_net')}
@@ -424,7 +429,7 @@ def lease_train(bundle, out, minutes: float = 8.0, profile: str = 'gpu', overrid
         del probe
         print('step profile (ms per step): ' + ', '.join(f"{r['op']} {r['self_ms_per_step']:.1f}" for r in profile_rows[:8]), flush=True)
         if device.startswith('cuda'): torch.cuda.empty_cache()
-    lease_arms = [LeaseArm(name, cfg, pools, en, losses[name], e_pool, start.get(name), warmup_steps, hold_until_far, cpu_bf16, far_target) for name, cfg in cfgs.items()]
+    lease_arms = [LeaseArm(name, cfg, pools, en, losses[name], e_pool, start.get(name), warmup_steps, hold_until_far, cpu_bf16, far_targets[name]) for name, cfg in cfgs.items()]
     check_t = lease_arms[0].t
     n_val = min(8, len(check_t.val_pool))
     check = check_t.val_pool.images[:n_val].float().div(255), check_t.e_pool.features[check_t.val_e[:n_val]]
